@@ -1,0 +1,5 @@
+(model_declaration name: (identifier) @name) @definition.class
+(view_declaration name: (identifier) @name) @definition.class
+(type_declaration name: (identifier) @name) @definition.class
+(enum_declaration name: (identifier) @name) @definition.enum
+(field_type base: (identifier) @name) @reference.type
