@@ -1,0 +1,812 @@
+//! A typed view over the tree-sitter tree.
+//!
+//! Each wrapper holds a tree-sitter node and the source text. Wrappers are
+//! `Copy` and cheap; they borrow the [`crate::Parse`] they came from. Because
+//! the tree may contain errors, every child accessor returns `Option` or an
+//! iterator that simply yields fewer items.
+
+use std::borrow::Cow;
+
+use tree_sitter::Node;
+
+use crate::TextRange;
+
+/// Declares a wrapper around nodes of one kind.
+macro_rules! ast_node {
+    ($(#[$meta:meta])* $name:ident = $($kind:literal)|+) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy)]
+        pub struct $name<'a> {
+            node: Node<'a>,
+            src: &'a str,
+        }
+
+        impl<'a> $name<'a> {
+            pub fn cast(node: Node<'a>, src: &'a str) -> Option<Self> {
+                matches!(node.kind(), $($kind)|+).then_some(Self { node, src })
+            }
+
+            /// The underlying tree-sitter node.
+            pub fn syntax(&self) -> Node<'a> {
+                self.node
+            }
+
+            pub fn range(&self) -> TextRange {
+                self.node.range().into()
+            }
+
+            pub fn text(&self) -> &'a str {
+                &self.src[self.node.byte_range()]
+            }
+        }
+
+        impl std::fmt::Debug for $name<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({:?} @ {:?})", stringify!($name), self.text(), self.range())
+            }
+        }
+    };
+}
+
+ast_node!(
+    /// The root of a schema file.
+    SourceFile = "source_file"
+);
+ast_node!(
+    /// An identifier: a declaration name, a field name, a type name, an
+    /// argument name or a bare value such as `Cascade`.
+    Name = "identifier"
+);
+ast_node!(
+    /// A `model`, `view` or composite `type` block. They share one shape.
+    ModelDecl = "model_declaration" | "view_declaration" | "type_declaration"
+);
+ast_node!(
+    /// An `enum` block.
+    EnumDecl = "enum_declaration"
+);
+ast_node!(
+    /// A `datasource` or `generator` block.
+    ConfigDecl = "datasource_declaration" | "generator_declaration"
+);
+ast_node!(
+    /// A field of a model, view or composite type.
+    Field = "field_declaration"
+);
+ast_node!(
+    /// The type of a field: base name plus an optional `?` or `[]`.
+    TypeRef = "field_type"
+);
+ast_node!(
+    /// A value of an enum.
+    EnumValue = "enum_value"
+);
+ast_node!(
+    /// A field attribute (`@id`) or a block attribute (`@@index(...)`).
+    Attribute = "attribute" | "block_attribute"
+);
+ast_node!(
+    /// A `key = value` line of a datasource or generator.
+    KeyValue = "key_value"
+);
+ast_node!(
+    /// One argument in an argument list, named (`map: "x"`) or positional.
+    Argument = "argument"
+);
+ast_node!(
+    /// A string literal, quotes included.
+    StringLit = "string"
+);
+ast_node!(
+    /// An array literal `[a, b]`.
+    ArrayExpr = "array"
+);
+ast_node!(
+    /// A call such as `env("X")`, `now()` or `title(sort: Desc)`.
+    FunctionCall = "function_call"
+);
+ast_node!(
+    /// An argument list in parentheses.
+    ArgList = "arguments"
+);
+
+impl<'a> Name<'a> {
+    /// The identifier text. Same as [`Name::text`], named for readability.
+    pub fn as_str(&self) -> &'a str {
+        self.text()
+    }
+}
+
+/// Children of `node` that cast to `T`, in order.
+fn children<'a, T: 'a>(
+    node: Node<'a>,
+    src: &'a str,
+    cast: fn(Node<'a>, &'a str) -> Option<T>,
+) -> impl Iterator<Item = T> + 'a {
+    let mut cursor = node.walk();
+    let nodes: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
+    nodes.into_iter().filter_map(move |n| cast(n, src))
+}
+
+fn field_child<'a>(node: Node<'a>, field: &str) -> Option<Node<'a>> {
+    node.child_by_field_name(field)
+}
+
+fn name_field<'a>(node: Node<'a>, src: &'a str) -> Option<Name<'a>> {
+    // A MISSING identifier inserted by error recovery has no text; treat it
+    // as absent so callers never see an empty name.
+    field_child(node, "name")
+        .filter(|n| !n.is_missing() && n.byte_range().len() > 0)
+        .and_then(|n| Name::cast(n, src))
+}
+
+/// `///` doc comments directly above `node`, joined with newlines, with the
+/// `///` and one following space removed.
+fn doc_comments(node: Node<'_>, src: &str) -> Option<String> {
+    let mut lines = Vec::new();
+    let mut prev = node.prev_sibling();
+    let mut expected_row = node.start_position().row;
+    while let Some(p) = prev {
+        match p.kind() {
+            "doc_comment" if p.end_position().row + 1 >= expected_row => {
+                let text = &src[p.byte_range()];
+                let text = text.trim_start_matches('/');
+                lines.push(
+                    text.strip_prefix(' ')
+                        .unwrap_or(text)
+                        .trim_end()
+                        .to_string(),
+                );
+                expected_row = p.start_position().row;
+            }
+            _ => break,
+        }
+        prev = p.prev_sibling();
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    lines.reverse();
+    Some(lines.join("\n"))
+}
+
+/// A top-level declaration.
+#[derive(Clone, Copy, Debug)]
+pub enum Declaration<'a> {
+    Model(ModelDecl<'a>),
+    Enum(EnumDecl<'a>),
+    Config(ConfigDecl<'a>),
+}
+
+impl<'a> Declaration<'a> {
+    pub fn name(&self) -> Option<Name<'a>> {
+        match self {
+            Declaration::Model(m) => m.name(),
+            Declaration::Enum(e) => e.name(),
+            Declaration::Config(c) => c.name(),
+        }
+    }
+
+    pub fn range(&self) -> TextRange {
+        match self {
+            Declaration::Model(m) => m.range(),
+            Declaration::Enum(e) => e.range(),
+            Declaration::Config(c) => c.range(),
+        }
+    }
+}
+
+impl<'a> SourceFile<'a> {
+    pub(crate) fn new(node: Node<'a>, src: &'a str) -> Self {
+        SourceFile { node, src }
+    }
+
+    pub fn declarations(&self) -> impl Iterator<Item = Declaration<'a>> + 'a {
+        children(self.node, self.src, |n, src| {
+            ModelDecl::cast(n, src)
+                .map(Declaration::Model)
+                .or_else(|| EnumDecl::cast(n, src).map(Declaration::Enum))
+                .or_else(|| ConfigDecl::cast(n, src).map(Declaration::Config))
+        })
+    }
+
+    pub fn models(&self) -> impl Iterator<Item = ModelDecl<'a>> + 'a {
+        children(self.node, self.src, ModelDecl::cast)
+    }
+
+    pub fn enums(&self) -> impl Iterator<Item = EnumDecl<'a>> + 'a {
+        children(self.node, self.src, EnumDecl::cast)
+    }
+
+    pub fn configs(&self) -> impl Iterator<Item = ConfigDecl<'a>> + 'a {
+        children(self.node, self.src, ConfigDecl::cast)
+    }
+
+    /// All comments (`//` and `///`) in the file, in order. Used for
+    /// suppression comments, which may appear anywhere.
+    pub fn comments(&self) -> Vec<(TextRange, &'a str)> {
+        let mut out = Vec::new();
+        let mut cursor = self.node.walk();
+        let mut stack = vec![self.node];
+        while let Some(node) = stack.pop() {
+            if matches!(node.kind(), "comment" | "doc_comment") {
+                out.push((node.range().into(), &self.src[node.byte_range()]));
+                continue;
+            }
+            // Push in reverse so the stack pops them in source order.
+            let kids: Vec<Node<'a>> = node.children(&mut cursor).collect();
+            stack.extend(kids.into_iter().rev());
+        }
+        out
+    }
+}
+
+/// Which kind of block a [`ModelDecl`] is.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum ModelKind {
+    Model,
+    View,
+    CompositeType,
+}
+
+impl ModelKind {
+    /// The keyword that opens the block.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ModelKind::Model => "model",
+            ModelKind::View => "view",
+            ModelKind::CompositeType => "type",
+        }
+    }
+}
+
+impl<'a> ModelDecl<'a> {
+    pub fn kind(&self) -> ModelKind {
+        match self.node.kind() {
+            "view_declaration" => ModelKind::View,
+            "type_declaration" => ModelKind::CompositeType,
+            _ => ModelKind::Model,
+        }
+    }
+
+    pub fn name(&self) -> Option<Name<'a>> {
+        name_field(self.node, self.src)
+    }
+
+    pub fn docs(&self) -> Option<String> {
+        doc_comments(self.node, self.src)
+    }
+
+    pub fn body(&self) -> Option<Body<'a>> {
+        field_child(self.node, "body").map(|node| Body {
+            node,
+            src: self.src,
+        })
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = Field<'a>> + 'a {
+        self.body()
+            .into_iter()
+            .flat_map(|b| children(b.node, b.src, Field::cast))
+    }
+
+    pub fn block_attributes(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
+        self.body()
+            .into_iter()
+            .flat_map(|b| children(b.node, b.src, Attribute::cast))
+    }
+
+    pub fn field(&self, name: &str) -> Option<Field<'a>> {
+        self.fields()
+            .find(|f| f.name().is_some_and(|n| n.as_str() == name))
+    }
+}
+
+/// The `{ ... }` body of a block.
+#[derive(Clone, Copy, Debug)]
+pub struct Body<'a> {
+    node: Node<'a>,
+    src: &'a str,
+}
+
+impl Body<'_> {
+    pub fn range(&self) -> TextRange {
+        self.node.range().into()
+    }
+
+    /// The range of the closing `}`, if the parser found one.
+    pub fn close_brace(&self) -> Option<TextRange> {
+        let last = self.node.child(self.node.child_count().checked_sub(1)?)?;
+        (last.kind() == "}" && !last.is_missing()).then(|| last.range().into())
+    }
+
+    /// The range of the opening `{`.
+    pub fn open_brace(&self) -> Option<TextRange> {
+        let first = self.node.child(0)?;
+        (first.kind() == "{").then(|| first.range().into())
+    }
+
+    pub fn text(&self) -> &str {
+        &self.src[self.node.byte_range()]
+    }
+}
+
+impl<'a> EnumDecl<'a> {
+    pub fn name(&self) -> Option<Name<'a>> {
+        name_field(self.node, self.src)
+    }
+
+    pub fn docs(&self) -> Option<String> {
+        doc_comments(self.node, self.src)
+    }
+
+    pub fn body(&self) -> Option<Body<'a>> {
+        field_child(self.node, "body").map(|node| Body {
+            node,
+            src: self.src,
+        })
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = EnumValue<'a>> + 'a {
+        self.body()
+            .into_iter()
+            .flat_map(|b| children(b.node, b.src, EnumValue::cast))
+    }
+
+    pub fn block_attributes(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
+        self.body()
+            .into_iter()
+            .flat_map(|b| children(b.node, b.src, Attribute::cast))
+    }
+}
+
+impl<'a> EnumValue<'a> {
+    pub fn name(&self) -> Option<Name<'a>> {
+        name_field(self.node, self.src)
+    }
+
+    pub fn docs(&self) -> Option<String> {
+        doc_comments(self.node, self.src)
+    }
+
+    pub fn attributes(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
+        children(self.node, self.src, Attribute::cast)
+    }
+}
+
+/// Whether a datasource or a generator.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum ConfigKind {
+    Datasource,
+    Generator,
+}
+
+impl<'a> ConfigDecl<'a> {
+    pub fn kind(&self) -> ConfigKind {
+        if self.node.kind() == "datasource_declaration" {
+            ConfigKind::Datasource
+        } else {
+            ConfigKind::Generator
+        }
+    }
+
+    pub fn name(&self) -> Option<Name<'a>> {
+        name_field(self.node, self.src)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = KeyValue<'a>> + 'a {
+        let src = self.src;
+        field_child(self.node, "body")
+            .into_iter()
+            .flat_map(move |b| children(b, src, KeyValue::cast))
+    }
+
+    /// The value of the last entry named `key` (Prisma uses the last one).
+    pub fn get(&self, key: &str) -> Option<Expr<'a>> {
+        self.entries()
+            .filter(|e| e.key().is_some_and(|k| k.as_str() == key))
+            .last()
+            .and_then(|e| e.value())
+    }
+}
+
+impl<'a> KeyValue<'a> {
+    pub fn key(&self) -> Option<Name<'a>> {
+        field_child(self.node, "key").and_then(|n| Name::cast(n, self.src))
+    }
+
+    pub fn value(&self) -> Option<Expr<'a>> {
+        field_child(self.node, "value").and_then(|n| Expr::cast(n, self.src))
+    }
+}
+
+/// How many values a field holds.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Arity {
+    Required,
+    Optional,
+    List,
+}
+
+impl<'a> Field<'a> {
+    pub fn name(&self) -> Option<Name<'a>> {
+        name_field(self.node, self.src)
+    }
+
+    pub fn type_ref(&self) -> Option<TypeRef<'a>> {
+        field_child(self.node, "type").and_then(|n| TypeRef::cast(n, self.src))
+    }
+
+    pub fn attributes(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
+        children(self.node, self.src, Attribute::cast)
+    }
+
+    /// The first attribute with this name (without `@`), e.g. `"relation"`.
+    pub fn attribute(&self, name: &str) -> Option<Attribute<'a>> {
+        self.attributes().find(|a| a.name_text() == Some(name))
+    }
+
+    pub fn docs(&self) -> Option<String> {
+        doc_comments(self.node, self.src)
+    }
+}
+
+impl<'a> TypeRef<'a> {
+    /// The base type name, `None` for `Unsupported("...")` and broken types.
+    pub fn name(&self) -> Option<Name<'a>> {
+        field_child(self.node, "base").and_then(|n| Name::cast(n, self.src))
+    }
+
+    pub fn is_unsupported(&self) -> bool {
+        field_child(self.node, "base").is_some_and(|n| n.kind() == "unsupported_type")
+    }
+
+    pub fn arity(&self) -> Arity {
+        match field_child(self.node, "modifier").map(|n| n.kind()) {
+            Some("optional_modifier") => Arity::Optional,
+            Some("list_modifier") => Arity::List,
+            _ => Arity::Required,
+        }
+    }
+
+    /// The range of the `?` or `[]` modifier, if any.
+    pub fn modifier_range(&self) -> Option<TextRange> {
+        field_child(self.node, "modifier").map(|n| n.range().into())
+    }
+}
+
+impl<'a> Attribute<'a> {
+    /// `true` for `@@...` block attributes.
+    pub fn is_block(&self) -> bool {
+        self.node.kind() == "block_attribute"
+    }
+
+    /// The attribute name node (without `@`, with a datasource prefix such as
+    /// `db.VarChar` if present).
+    pub fn name_node(&self) -> Option<Node<'a>> {
+        field_child(self.node, "name").filter(|n| !n.is_missing())
+    }
+
+    pub fn name_text(&self) -> Option<&'a str> {
+        self.name_node().map(|n| &self.src[n.byte_range()])
+    }
+
+    pub fn name_range(&self) -> Option<TextRange> {
+        self.name_node().map(|n| n.range().into())
+    }
+
+    pub fn arg_list(&self) -> Option<ArgList<'a>> {
+        field_child(self.node, "arguments").and_then(|n| ArgList::cast(n, self.src))
+    }
+
+    pub fn args(&self) -> impl Iterator<Item = Argument<'a>> + 'a {
+        self.arg_list().into_iter().flat_map(|a| a.args())
+    }
+
+    /// The value of the argument called `name`.
+    pub fn named_arg(&self, name: &str) -> Option<Expr<'a>> {
+        self.args()
+            .find(|a| a.name().is_some_and(|n| n.as_str() == name))
+            .and_then(|a| a.value())
+    }
+
+    /// The value of the `index`-th positional (unnamed) argument.
+    pub fn positional_arg(&self, index: usize) -> Option<Expr<'a>> {
+        self.args()
+            .filter(|a| a.name().is_none())
+            .nth(index)
+            .and_then(|a| a.value())
+    }
+
+    /// The argument called `name`, or else the first positional argument.
+    /// Prisma lets `fields:` of `@@index` and `name:` of `@relation` be
+    /// passed either way.
+    pub fn arg_or_first(&self, name: &str) -> Option<Expr<'a>> {
+        self.named_arg(name).or_else(|| self.positional_arg(0))
+    }
+}
+
+impl<'a> ArgList<'a> {
+    pub fn args(&self) -> impl Iterator<Item = Argument<'a>> + 'a {
+        children(self.node, self.src, Argument::cast)
+    }
+}
+
+impl<'a> Argument<'a> {
+    pub fn name(&self) -> Option<Name<'a>> {
+        name_field(self.node, self.src)
+    }
+
+    pub fn value(&self) -> Option<Expr<'a>> {
+        field_child(self.node, "value").and_then(|n| Expr::cast(n, self.src))
+    }
+}
+
+/// A value: an argument, an array element or the right side of `key = value`.
+#[derive(Clone, Copy, Debug)]
+pub enum Expr<'a> {
+    String(StringLit<'a>),
+    Number(Node<'a>, &'a str),
+    Boolean(bool, Node<'a>),
+    Array(ArrayExpr<'a>),
+    Call(FunctionCall<'a>),
+    Ident(Name<'a>),
+}
+
+impl<'a> Expr<'a> {
+    pub fn cast(node: Node<'a>, src: &'a str) -> Option<Self> {
+        Some(match node.kind() {
+            "string" => Expr::String(StringLit { node, src }),
+            "number" => Expr::Number(node, &src[node.byte_range()]),
+            "boolean" => Expr::Boolean(&src[node.byte_range()] == "true", node),
+            "array" => Expr::Array(ArrayExpr { node, src }),
+            "function_call" => Expr::Call(FunctionCall { node, src }),
+            "identifier" => Expr::Ident(Name { node, src }),
+            _ => return None,
+        })
+    }
+
+    pub fn syntax(&self) -> Node<'a> {
+        match self {
+            Expr::String(s) => s.node,
+            Expr::Number(n, _) | Expr::Boolean(_, n) => *n,
+            Expr::Array(a) => a.node,
+            Expr::Call(c) => c.node,
+            Expr::Ident(i) => i.node,
+        }
+    }
+
+    pub fn range(&self) -> TextRange {
+        self.syntax().range().into()
+    }
+
+    pub fn as_string(&self) -> Option<Cow<'a, str>> {
+        match self {
+            Expr::String(s) => Some(s.value()),
+            _ => None,
+        }
+    }
+
+    pub fn as_ident(&self) -> Option<Name<'a>> {
+        match self {
+            Expr::Ident(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<ArrayExpr<'a>> {
+        match self {
+            Expr::Array(a) => Some(*a),
+            _ => None,
+        }
+    }
+
+    pub fn as_call(&self) -> Option<FunctionCall<'a>> {
+        match self {
+            Expr::Call(c) => Some(*c),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> StringLit<'a> {
+    /// The string's value with quotes removed and escapes resolved. An
+    /// unknown escape keeps its character, as Prisma does.
+    pub fn value(&self) -> Cow<'a, str> {
+        let raw = self.text();
+        let inner = raw.strip_prefix('"').unwrap_or(raw);
+        let inner = inner.strip_suffix('"').unwrap_or(inner);
+        if !inner.contains('\\') {
+            return Cow::Borrowed(inner);
+        }
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some('u') => {
+                    let hex: String = chars.clone().take(4).collect();
+                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        Some(ch) if hex.len() == 4 => {
+                            out.push(ch);
+                            chars.nth(3);
+                        }
+                        _ => out.push('u'),
+                    }
+                }
+                Some(other) => out.push(other),
+                None => {}
+            }
+        }
+        Cow::Owned(out)
+    }
+}
+
+/// One element of an array used as a list of field names, such as
+/// `fields: [a, b]` or `@@index([a(sort: Desc), b])`.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldRef<'a> {
+    pub name: Name<'a>,
+    /// The whole element, arguments included.
+    pub range: TextRange,
+}
+
+impl<'a> ArrayExpr<'a> {
+    pub fn elements(&self) -> impl Iterator<Item = Expr<'a>> + 'a {
+        children(self.node, self.src, Expr::cast)
+    }
+
+    /// The elements read as field references: bare names, or calls whose
+    /// name is the field (`title(sort: Desc)`). Other elements are skipped.
+    pub fn field_refs(&self) -> impl Iterator<Item = FieldRef<'a>> + 'a {
+        self.elements().filter_map(|e| {
+            let name = match e {
+                Expr::Ident(n) => n,
+                Expr::Call(c) => c.name()?,
+                _ => return None,
+            };
+            Some(FieldRef {
+                name,
+                range: e.range(),
+            })
+        })
+    }
+}
+
+impl<'a> FunctionCall<'a> {
+    pub fn name(&self) -> Option<Name<'a>> {
+        name_field(self.node, self.src)
+    }
+
+    pub fn args(&self) -> impl Iterator<Item = Argument<'a>> + 'a {
+        field_child(self.node, "arguments")
+            .and_then(|n| ArgList::cast(n, self.src))
+            .into_iter()
+            .flat_map(|a| a.args())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_model(p: &crate::Parse) -> ModelDecl<'_> {
+        p.source_file().models().next().expect("a model")
+    }
+
+    #[test]
+    fn reads_a_model() {
+        let p = crate::parse(
+            "/// A lab sample.\n/// @audit\nmodel Sample {\n  id String @id @db.Uuid\n  /// Where it came from.\n  projectId String?\n  project Project @relation(\"P\", fields: [projectId], references: [id], onDelete: Cascade)\n  tags String[]\n  @@index([projectId(sort: Desc)], map: \"x\")\n}\n",
+        );
+        assert!(p.errors().is_empty(), "{:?}", p.errors());
+        let m = first_model(&p);
+        assert_eq!(m.kind(), ModelKind::Model);
+        assert_eq!(m.name().unwrap().as_str(), "Sample");
+        assert_eq!(m.docs().as_deref(), Some("A lab sample.\n@audit"));
+        let fields: Vec<_> = m.fields().map(|f| f.name().unwrap().as_str()).collect();
+        assert_eq!(fields, ["id", "projectId", "project", "tags"]);
+        let pid = m.field("projectId").unwrap();
+        assert_eq!(pid.type_ref().unwrap().arity(), Arity::Optional);
+        assert_eq!(pid.docs().as_deref(), Some("Where it came from."));
+        assert_eq!(
+            m.field("tags").unwrap().type_ref().unwrap().arity(),
+            Arity::List
+        );
+        let id = m.field("id").unwrap();
+        let names: Vec<_> = id.attributes().filter_map(|a| a.name_text()).collect();
+        assert_eq!(names, ["id", "db.Uuid"]);
+        let rel = m.field("project").unwrap().attribute("relation").unwrap();
+        assert_eq!(rel.positional_arg(0).unwrap().as_string().unwrap(), "P");
+        let fields: Vec<_> = rel
+            .named_arg("fields")
+            .and_then(|e| e.as_array())
+            .unwrap()
+            .field_refs()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(fields, ["projectId"]);
+        assert_eq!(
+            rel.named_arg("onDelete")
+                .unwrap()
+                .as_ident()
+                .unwrap()
+                .as_str(),
+            "Cascade"
+        );
+        let index = m.block_attributes().next().unwrap();
+        assert!(index.is_block());
+        let cols: Vec<_> = index
+            .arg_or_first("fields")
+            .and_then(|e| e.as_array())
+            .unwrap()
+            .field_refs()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(cols, ["projectId"]);
+    }
+
+    #[test]
+    fn reads_enums_and_configs() {
+        let p = crate::parse(
+            "datasource db {\n  provider = \"postgresql\"\n  schemas = [\"a\", \"b\"]\n}\nenum Role {\n  USER @map(\"user\")\n  ADMIN\n  @@schema(\"a\")\n}\n",
+        );
+        assert!(p.errors().is_empty());
+        let file = p.source_file();
+        let ds = file.configs().next().unwrap();
+        assert_eq!(ds.kind(), ConfigKind::Datasource);
+        assert_eq!(
+            ds.get("provider").unwrap().as_string().unwrap(),
+            "postgresql"
+        );
+        assert_eq!(
+            ds.get("schemas")
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .elements()
+                .count(),
+            2
+        );
+        let e = file.enums().next().unwrap();
+        let values: Vec<_> = e.values().map(|v| v.name().unwrap().as_str()).collect();
+        assert_eq!(values, ["USER", "ADMIN"]);
+        assert_eq!(e.block_attributes().count(), 1);
+    }
+
+    #[test]
+    fn unescapes_strings() {
+        let p =
+            crate::parse("model A {\n  a Json @default(\"{\\\"k\\\": \\\"é\\u00e9\\\"}\")\n}\n");
+        let m = first_model(&p);
+        let d = m.field("a").unwrap().attribute("default").unwrap();
+        assert_eq!(
+            d.positional_arg(0).unwrap().as_string().unwrap(),
+            "{\"k\": \"éé\"}"
+        );
+    }
+
+    #[test]
+    fn broken_field_keeps_the_rest_usable() {
+        let p = crate::parse("model A {\n  id Int @id\n  status\n  name String\n}\n");
+        let m = first_model(&p);
+        let status = m.field("status").unwrap();
+        assert!(status.type_ref().is_none());
+        assert_eq!(
+            m.field("name")
+                .unwrap()
+                .type_ref()
+                .unwrap()
+                .name()
+                .unwrap()
+                .as_str(),
+            "String"
+        );
+    }
+}

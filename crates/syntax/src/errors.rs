@@ -1,0 +1,234 @@
+//! Turns ERROR and MISSING nodes into messages that say what was expected.
+
+use tree_sitter::Node;
+
+use crate::{SyntaxError, TextRange};
+
+pub(crate) fn collect(root: Node<'_>, src: &str) -> Vec<SyntaxError> {
+    let mut errors = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.is_missing() {
+            errors.push(missing(node, src));
+            continue;
+        }
+        if node.is_error() {
+            errors.push(unexpected(node, src));
+            continue;
+        }
+        if node.kind() == "field_declaration" && node.child_by_field_name("type").is_none() {
+            if let Some(name) = node.child_by_field_name("name") {
+                errors.push(SyntaxError {
+                    range: name.range().into(),
+                    message: format!("expected a field type after `{}`", &src[name.byte_range()]),
+                });
+            }
+        }
+        // Fields without a type are not ERROR nodes, so walk down to every
+        // field even where tree-sitter saw no error.
+        let holds_fields = matches!(
+            node.kind(),
+            "source_file"
+                | "model_declaration"
+                | "view_declaration"
+                | "type_declaration"
+                | "model_body"
+        );
+        if node.has_error() || holds_fields {
+            let mut cursor = node.walk();
+            let kids: Vec<Node<'_>> = node.children(&mut cursor).collect();
+            stack.extend(kids.into_iter().rev());
+        }
+    }
+    errors.sort_by_key(|e| (e.range.start, e.range.end));
+    errors
+}
+
+fn missing(node: Node<'_>, src: &str) -> SyntaxError {
+    let what = match node.kind() {
+        "identifier" => "a name".to_string(),
+        "attribute_name" => "an attribute name after `@`".to_string(),
+        "string" => "a string".to_string(),
+        "field_type" => "a field type".to_string(),
+        k if k.chars().all(|c| !c.is_alphanumeric()) => format!("`{k}`"),
+        k => format!("`{k}`"),
+    };
+    let context = enclosing_block(node, src)
+        .map(|(kw, name)| format!(" in {kw} `{name}`"))
+        .unwrap_or_default();
+    let closes = match node.kind() {
+        "}" => " to close the block",
+        ")" => " to close the argument list",
+        "]" => " to close the list",
+        _ => "",
+    };
+    SyntaxError {
+        range: TextRange::empty(node.start_byte()),
+        message: format!("expected {what}{closes}{context}"),
+    }
+}
+
+fn unexpected(node: Node<'_>, src: &str) -> SyntaxError {
+    let range = trim(node.range().into(), src);
+    let found = snippet(&src[node.byte_range()]);
+    let parent_kind = node.parent().map(|p| p.kind()).unwrap_or("source_file");
+
+    // `Int[]?` and `Int?[]`: the modifier is the whole error.
+    if parent_kind == "field_declaration" && node.named_child_count() == 1 {
+        let only = node.named_child(0).map(|c| c.kind());
+        if matches!(only, Some("optional_modifier" | "list_modifier")) {
+            return SyntaxError {
+                range,
+                message: format!(
+                    "unexpected `{found}`: a field cannot be both a list and optional; \
+                     use either `[]` or `?`"
+                ),
+            };
+        }
+    }
+
+    let expected = match parent_kind {
+        "source_file" => {
+            "expected a `model`, `view`, `type`, `enum`, `datasource` or `generator` block"
+        }
+        "model_body" => "expected a field (`name Type`), a block attribute (`@@...`) or `}`",
+        "enum_body" => "expected an enum value, a block attribute (`@@...`) or `}`",
+        "config_body" => "expected `key = value` or `}`",
+        "field_declaration" => {
+            "expected a field type, an attribute (`@...`) or the end of the line"
+        }
+        "enum_value" => "expected an attribute (`@...`) or the end of the line",
+        "arguments" | "argument" => "expected an argument, `,` or `)`",
+        "array" => "expected a value, `,` or `]`",
+        "key_value" => "expected a value after `=`",
+        "field_type" => "expected `?`, `[]`, an attribute or the end of the line",
+        "attribute" | "block_attribute" => "expected an argument list or the end of the line",
+        _ => "this is not valid here",
+    };
+    let context = enclosing_block(node, src)
+        .map(|(kw, name)| format!(" (in {kw} `{name}`)"))
+        .unwrap_or_default();
+    let found = if found.is_empty() {
+        "end of input".to_string()
+    } else {
+        format!("`{found}`")
+    };
+    SyntaxError {
+        range,
+        message: format!("unexpected {found}; {expected}{context}"),
+    }
+}
+
+/// `range` without leading and trailing whitespace, which an ERROR node
+/// may have swallowed as extras.
+fn trim(range: TextRange, src: &str) -> TextRange {
+    let text = &src[range.start..range.end];
+    let start = range.start + (text.len() - text.trim_start().len());
+    let end = range.end - (text.len() - text.trim_end().len());
+    if start >= end {
+        return TextRange::empty(range.start);
+    }
+    TextRange::new(start, end)
+}
+
+/// The keyword and name of the block that contains `node`.
+fn enclosing_block<'a>(node: Node<'_>, src: &'a str) -> Option<(&'static str, &'a str)> {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        let keyword = match n.kind() {
+            "model_declaration" => "model",
+            "view_declaration" => "view",
+            "type_declaration" => "type",
+            "enum_declaration" => "enum",
+            "datasource_declaration" => "datasource",
+            "generator_declaration" => "generator",
+            _ => {
+                current = n.parent();
+                continue;
+            }
+        };
+        let name = n.child_by_field_name("name").filter(|n| !n.is_missing())?;
+        return Some((keyword, &src[name.byte_range()]));
+    }
+    None
+}
+
+/// The first line of `text`, shortened to a readable length.
+fn snippet(text: &str) -> String {
+    let line = text.trim().lines().next().unwrap_or("");
+    let mut out: String = line.chars().take(40).collect();
+    if line.chars().count() > 40 || text.trim().lines().nth(1).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{expect, Expect};
+
+    fn check(src: &str, expect: Expect) {
+        let parse = crate::parse(src);
+        let actual: String = parse
+            .errors()
+            .iter()
+            .map(|e| format!("{}..{}: {}\n", e.range.start, e.range.end, e.message))
+            .collect();
+        expect.assert_eq(&actual);
+    }
+
+    #[test]
+    fn clean_schema_has_no_errors() {
+        check("model A {\n  id Int @id\n}\n", expect![""]);
+    }
+
+    #[test]
+    fn field_without_type() {
+        check(
+            "model Sample {\n  id Int @id\n  status\n  name String\n}\n",
+            expect![[r#"
+                30..36: expected a field type after `status`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn list_and_optional() {
+        check(
+            "model M {\n  a Int[]?\n}\n",
+            expect![[r#"
+                19..20: unexpected `?`: a field cannot be both a list and optional; use either `[]` or `?`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn stray_text_between_blocks() {
+        check(
+            "model A {\n  id Int @id\n}\n\noops\n\nmodel B {\n  id Int @id\n}\n",
+            expect![[r#"
+                26..30: unexpected `oops`; expected a `model`, `view`, `type`, `enum`, `datasource` or `generator` block
+            "#]],
+        );
+    }
+
+    #[test]
+    fn unclosed_block_at_end_of_file() {
+        check(
+            "model A {\n  id Int @id\n",
+            expect![[r#"
+                23..23: expected `}` to close the block in model `A`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn non_ascii_never_panics() {
+        check(
+            "model 🚀 {\n}\n",
+            expect![[r#"
+            0..14: unexpected `model 🚀 {…`; expected a `model`, `view`, `type`, `enum`, `datasource` or `generator` block
+        "#]],
+        );
+    }
+}
