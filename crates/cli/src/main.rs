@@ -1,1 +1,115 @@
-fn main() {}
+//! The `schemalint` binary.
+
+mod check;
+mod format;
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "schemalint",
+    version,
+    about = "Static analysis for Prisma schemas and their migrations"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check schema files, modules and migrations for the mistakes that cost data and speed.
+    Check(CheckArgs),
+    /// List every rule with its code, name, default severity and fix.
+    Rules,
+    /// Print the manual of one rule, e.g. `schemalint explain SL101`.
+    Explain {
+        /// A rule code (`SL101`) or name (`missing-relation-index`).
+        rule: String,
+    },
+}
+
+#[derive(clap::Args)]
+pub(crate) struct CheckArgs {
+    /// Schema files or workspace directories. Defaults to the current directory.
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub(crate) format: OutputFormat,
+    /// Only report these rules: codes (SL101), prefixes (SL1) or names, comma separated.
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) select: Vec<String>,
+    /// Never report these rules: codes, prefixes or names, comma separated.
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// Source snippets with carets, for people.
+    Human,
+    /// One JSON document, for tools.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Rules => {
+            print_rules();
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule } => explain(&rule),
+    }
+}
+
+fn print_rules() {
+    use schemalint_analysis::rules::{FixAvailability, ALL_RULES};
+    println!(
+        "{:<6}  {:<32}  {:<8}  {:<6}  summary",
+        "code", "name", "severity", "fix"
+    );
+    for rule in ALL_RULES {
+        let fix = match rule.fix {
+            FixAvailability::None => "-",
+            FixAvailability::Safe => "safe",
+            FixAvailability::Unsafe => "unsafe",
+            FixAvailability::Sometimes => "mixed",
+        };
+        println!(
+            "{:<6}  {:<32}  {:<8}  {:<6}  {}",
+            rule.code,
+            rule.name,
+            rule.default_severity.as_str(),
+            fix,
+            rule.summary()
+        );
+    }
+}
+
+fn explain(code: &str) -> ExitCode {
+    match schemalint_analysis::rules::find(code) {
+        Some(rule) => {
+            println!("# {} {}\n", rule.code, rule.name);
+            println!("Default severity: {}\n", rule.default_severity.as_str());
+            println!("{}", rule.doc().trim_end());
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: unknown rule `{code}`; run `schemalint rules` to list them");
+            ExitCode::from(2)
+        }
+    }
+}

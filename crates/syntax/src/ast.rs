@@ -136,7 +136,7 @@ fn name_field<'a>(node: Node<'a>, src: &'a str) -> Option<Name<'a>> {
     // A MISSING identifier inserted by error recovery has no text; treat it
     // as absent so callers never see an empty name.
     field_child(node, "name")
-        .filter(|n| !n.is_missing() && n.byte_range().len() > 0)
+        .filter(|n| !n.is_missing() && !n.byte_range().is_empty())
         .and_then(|n| Name::cast(n, src))
 }
 

@@ -2,8 +2,8 @@
 //! needed to build: `src/parser.c` is checked in (see grammar/README.md).
 
 fn main() {
-    let manifest_dir =
-        std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR for build scripts");
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR")
+        .expect("cargo sets CARGO_MANIFEST_DIR for build scripts");
     let src_dir = std::path::Path::new(&manifest_dir).join("src");
 
     let mut c_config = cc::Build::new();

@@ -38,8 +38,14 @@ mod tests {
     fn loads_grammar_and_queries() {
         let language: tree_sitter::Language = super::LANGUAGE.into();
         let mut parser = tree_sitter::Parser::new();
-        parser.set_language(&language).expect("grammar ABI is supported");
-        for query in [super::HIGHLIGHTS_QUERY, super::LOCALS_QUERY, super::TAGS_QUERY] {
+        parser
+            .set_language(&language)
+            .expect("grammar ABI is supported");
+        for query in [
+            super::HIGHLIGHTS_QUERY,
+            super::LOCALS_QUERY,
+            super::TAGS_QUERY,
+        ] {
             tree_sitter::Query::new(&language, query).expect("query compiles");
         }
     }

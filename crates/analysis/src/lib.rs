@@ -1,0 +1,165 @@
+//! The analysis engine of schemalint.
+//!
+//! An [`AnalysisHost`] owns the salsa database. Callers (the CLI and the
+//! language server) push file texts and the configuration in as inputs and
+//! read diagnostics out of an [`Analysis`] snapshot as plain data. Every
+//! query is keyed by file and recomputed only when its inputs changed. This
+//! crate does no IO.
+
+pub mod config;
+pub mod db;
+pub mod diagnostic;
+mod diagnostics;
+pub mod rules;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use salsa::Setter;
+use schemalint_syntax::LineIndex;
+
+pub use config::{Config, ConfigError};
+pub use db::{FileKind, SourceFile};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Severity, Tag};
+pub use rules::Rule;
+pub use salsa::Cancelled;
+
+use db::{Db, RootDatabase};
+
+/// The result of a query that a newer edit may cancel.
+pub type Cancellable<T> = Result<T, Cancelled>;
+
+/// Owns the database and applies changes to it.
+#[derive(Default)]
+pub struct AnalysisHost {
+    db: RootDatabase,
+    files: HashMap<String, SourceFile>,
+}
+
+impl AnalysisHost {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A host whose salsa events go to `on_event`, for incrementality tests
+    /// and benchmarks.
+    pub fn with_event_callback(
+        on_event: Box<dyn Fn(salsa::Event) + Send + Sync + 'static>,
+    ) -> Self {
+        AnalysisHost {
+            db: RootDatabase::with_event_callback(Some(on_event)),
+            files: HashMap::new(),
+        }
+    }
+
+    pub fn set_config(&mut self, config: Config) {
+        let ws = self.db.workspace();
+        if **ws.config(&self.db) != config {
+            ws.set_config(&mut self.db).to(Arc::new(config));
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        self.db.workspace().config(&self.db)
+    }
+
+    /// Adds a file, or updates its text and kind. `path` is relative to the
+    /// workspace root, with `/` separators.
+    pub fn set_file(&mut self, path: &str, kind: FileKind, text: Arc<str>) -> SourceFile {
+        if let Some(&file) = self.files.get(path) {
+            if file.kind(&self.db) != kind {
+                file.set_kind(&mut self.db).to(kind);
+            }
+            if **file.text(&self.db) != *text {
+                file.set_text(&mut self.db).to(text);
+            }
+            let ws = self.db.workspace();
+            if !ws.files(&self.db).contains(&file) {
+                let mut files = ws.files(&self.db).clone();
+                files.push(file);
+                ws.set_files(&mut self.db).to(files);
+            }
+            return file;
+        }
+        let file = SourceFile::new(&self.db, path.to_string(), kind, text);
+        self.files.insert(path.to_string(), file);
+        let ws = self.db.workspace();
+        let mut files = ws.files(&self.db).clone();
+        files.push(file);
+        ws.set_files(&mut self.db).to(files);
+        file
+    }
+
+    /// Removes a file from the workspace. Its handle stays valid but no
+    /// query sees it any more.
+    pub fn remove_file(&mut self, path: &str) {
+        let Some(file) = self.files.remove(path) else {
+            return;
+        };
+        let ws = self.db.workspace();
+        let files: Vec<SourceFile> = ws
+            .files(&self.db)
+            .iter()
+            .copied()
+            .filter(|f| *f != file)
+            .collect();
+        ws.set_files(&mut self.db).to(files);
+    }
+
+    pub fn file(&self, path: &str) -> Option<SourceFile> {
+        self.files.get(path).copied()
+    }
+
+    /// A snapshot for reading. Queries on it are cancelled (they return
+    /// `Err(Cancelled)`) when the host applies a newer change.
+    pub fn analysis(&self) -> Analysis {
+        Analysis {
+            db: self.db.clone(),
+        }
+    }
+}
+
+/// A read-only snapshot of the database.
+#[derive(Clone)]
+pub struct Analysis {
+    db: RootDatabase,
+}
+
+impl Analysis {
+    /// The workspace files, in the order they were added.
+    pub fn files(&self) -> Vec<SourceFile> {
+        self.db.workspace().files(&self.db).clone()
+    }
+
+    pub fn path(&self, file: SourceFile) -> &str {
+        file.path(&self.db)
+    }
+
+    pub fn kind(&self, file: SourceFile) -> FileKind {
+        file.kind(&self.db)
+    }
+
+    pub fn text(&self, file: SourceFile) -> &Arc<str> {
+        file.text(&self.db)
+    }
+
+    pub fn line_index(&self, file: SourceFile) -> Cancellable<&LineIndex> {
+        Cancelled::catch(|| db::line_index(&self.db, file))
+    }
+
+    /// The diagnostics anchored in `file`, after configuration (selection,
+    /// severities) and suppression comments, sorted by position.
+    pub fn diagnostics(&self, file: SourceFile) -> Cancellable<Vec<Diagnostic>> {
+        Cancelled::catch(|| diagnostics::file_diagnostics(&self.db, file).clone())
+    }
+
+    /// Every diagnostic of the workspace, grouped by file in file order.
+    pub fn all_diagnostics(&self) -> Cancellable<Vec<Diagnostic>> {
+        Cancelled::catch(|| {
+            self.files()
+                .into_iter()
+                .flat_map(|f| diagnostics::file_diagnostics(&self.db, f).iter().cloned())
+                .collect()
+        })
+    }
+}

@@ -1,0 +1,4 @@
+//! Output formats of `check`.
+
+pub(crate) mod human;
+pub(crate) mod json;

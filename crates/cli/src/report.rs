@@ -1,0 +1,88 @@
+//! Diagnostics resolved to display paths and 1-based positions, ready for
+//! any output format.
+
+use std::sync::Arc;
+
+use schemalint_analysis::{Analysis, Diagnostic, SourceFile};
+use schemalint_syntax::TextRange;
+
+/// A 1-based line and character column.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize)]
+pub(crate) struct Position {
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+}
+
+/// A range in a displayed file.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) struct Location {
+    /// Index into [`Report::files`].
+    pub(crate) file: usize,
+    pub(crate) range: TextRange,
+    pub(crate) start: Position,
+    pub(crate) end: Position,
+}
+
+pub(crate) struct ReportFile {
+    pub(crate) display: String,
+    pub(crate) text: Arc<str>,
+}
+
+pub(crate) struct Entry {
+    pub(crate) diagnostic: Diagnostic,
+    pub(crate) location: Location,
+    pub(crate) related: Vec<(Location, String)>,
+}
+
+/// Everything one `check` run found.
+#[derive(Default)]
+pub(crate) struct Report {
+    pub(crate) files: Vec<ReportFile>,
+    pub(crate) entries: Vec<Entry>,
+    /// Number of files checked.
+    pub(crate) checked: usize,
+}
+
+impl Report {
+    /// Adds the file behind `file` (once) and returns its index.
+    pub(crate) fn file_index(
+        &mut self,
+        analysis: &Analysis,
+        file: SourceFile,
+        display: &str,
+    ) -> usize {
+        if let Some(i) = self.files.iter().position(|f| f.display == display) {
+            return i;
+        }
+        self.files.push(ReportFile {
+            display: display.to_string(),
+            text: analysis.text(file).clone(),
+        });
+        self.files.len() - 1
+    }
+
+    pub(crate) fn locate(&self, file: usize, range: TextRange) -> Location {
+        let text = &self.files[file].text;
+        let index = schemalint_syntax::LineIndex::new(text);
+        let pos = |offset| {
+            let lc = index.line_col_chars(text, offset);
+            Position {
+                line: lc.line + 1,
+                column: lc.col + 1,
+            }
+        };
+        Location {
+            file,
+            range,
+            start: pos(range.start),
+            end: pos(range.end),
+        }
+    }
+
+    pub(crate) fn count(&self, severity: schemalint_analysis::Severity) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.diagnostic.severity == severity)
+            .count()
+    }
+}
