@@ -1,8 +1,24 @@
 //! Runs the rules and applies the configuration to what they find.
 
+use std::sync::Arc;
+
 use crate::db::{Db, FileKind, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, Rule};
+use crate::semantic;
+
+/// Findings of the rules that look at the whole workspace, for all files.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn workspace_diagnostics(db: &dyn Db) -> Arc<Vec<Diagnostic>> {
+    let schema = semantic::schema(db);
+    let config = db.workspace().config(db);
+    let ctx = rules::Ctx { schema, config };
+    let mut out = Vec::new();
+    for rule in rules::WORKSPACE_RULES {
+        rule(&ctx, &mut out);
+    }
+    Arc::new(out)
+}
 
 /// The final diagnostics of one file. Backdated when unchanged, so the
 /// language server can tell which files need new diagnostics.
@@ -12,6 +28,7 @@ pub(crate) fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic>
     if file.kind(db) == FileKind::Schema {
         rules::sl001_syntax_error::check(db, file, &mut out);
     }
+    out.extend(workspace_diagnostics(db).iter().filter(|d| d.file == file).cloned());
     let config = db.workspace().config(db).clone();
     out.retain(|d| is_enabled(&config.rules, d.rule));
     for d in &mut out {

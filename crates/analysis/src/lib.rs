@@ -10,7 +10,9 @@ pub mod config;
 pub mod db;
 pub mod diagnostic;
 mod diagnostics;
+pub mod items;
 pub mod rules;
+pub mod semantic;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -278,16 +278,15 @@ fn default_schema_files(root: &Path) -> Vec<PathBuf> {
     modules
 }
 
-/// A `schema.prisma` plus the `.prisma` files in sub-folders beside it, as
-/// Prisma reads a schema folder (for example `prisma/models/*.prisma`).
+/// A `schema.prisma` plus the other `.prisma` files of its folder and its
+/// sub-folders, as Prisma reads a schema folder (for example
+/// `prisma/models/*.prisma` beside `prisma/schema.prisma`).
 fn schema_folder_around(main: &Path) -> Vec<PathBuf> {
     let mut out = vec![main.to_path_buf()];
     let Some(dir) = main.parent() else { return out };
-    for entry in sorted_entries(dir) {
-        if entry.is_dir() && !is_skipped_dir(&entry) {
-            collect_prisma_files(&entry, &mut out);
-        }
-    }
+    let mut rest = Vec::new();
+    collect_prisma_files(dir, &mut rest);
+    out.extend(rest.into_iter().filter(|p| p != main));
     out
 }
 

@@ -31,12 +31,17 @@ macro_rules! ast_node {
                 self.node
             }
 
+            /// The node's range, without the line break that ends fields,
+            /// enum values and block attributes.
             pub fn range(&self) -> TextRange {
-                self.node.range().into()
+                let r = self.node.byte_range();
+                let trailing = self.src[r.clone()].len() - self.src[r.clone()].trim_end().len();
+                TextRange::new(r.start, r.end - trailing)
             }
 
             pub fn text(&self) -> &'a str {
-                &self.src[self.node.byte_range()]
+                let r = self.range();
+                &self.src[r.start..r.end]
             }
         }
 

@@ -23,6 +23,114 @@ macro_rules! declare_rule {
 }
 
 pub(crate) mod sl001_syntax_error;
+pub(crate) mod sl002_unresolved_type;
+pub(crate) mod sl003_unknown_field_reference;
+pub(crate) mod sl101_missing_relation_index;
+pub(crate) mod sl102_redundant_index;
+pub(crate) mod sl201_cascade_deletes_audit_records;
+pub(crate) mod sl202_cross_module_cascade;
+pub(crate) mod sl203_deep_cascade_chain;
+pub(crate) mod sl301_nullable_audit_field;
+pub(crate) mod sl302_audit_field_without_default;
+pub(crate) mod sl401_duplicate_declaration;
+pub(crate) mod sl402_table_name_collision;
+pub(crate) mod sl403_foreign_db_schema;
+pub(crate) mod sl404_undeclared_module_dependency;
+pub(crate) mod sl405_conflicting_datasource;
+
+use schemalint_syntax::TextRange;
+
+use crate::config::Config;
+use crate::db::SourceFile;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::items::{FieldItem, Ident, ModelItem};
+use crate::semantic::{Decl, Schema};
+
+/// What workspace rules see.
+pub(crate) struct Ctx<'a> {
+    pub(crate) schema: &'a Schema,
+    pub(crate) config: &'a Config,
+}
+
+/// A workspace rule: reads the semantic model, appends findings.
+type WorkspaceRule = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
+
+/// The rules that run over the whole schema, in code order.
+pub(crate) const WORKSPACE_RULES: &[WorkspaceRule] = &[
+    sl002_unresolved_type::check,
+    sl003_unknown_field_reference::check,
+    sl101_missing_relation_index::check,
+    sl102_redundant_index::check,
+    sl201_cascade_deletes_audit_records::check,
+    sl202_cross_module_cascade::check,
+    sl203_deep_cascade_chain::check,
+    sl301_nullable_audit_field::check,
+    sl302_audit_field_without_default::check,
+    sl401_duplicate_declaration::check,
+    sl402_table_name_collision::check,
+    sl403_foreign_db_schema::check,
+    sl404_undeclared_module_dependency::check,
+    sl405_conflicting_datasource::check,
+];
+
+impl Ctx<'_> {
+    /// The `Cascade` of an explicit `onDelete: Cascade`. Prisma's default
+    /// referential actions never count.
+    pub(crate) fn cascade<'f>(&self, field: &'f FieldItem) -> Option<&'f Ident> {
+        field.relation.as_ref()?.on_delete.as_ref().filter(|a| a.name == "Cascade")
+    }
+
+    /// Whether a model holds audit records: its name matches `[audit]
+    /// models` or its doc comment says `@audit`.
+    pub(crate) fn is_audit_model(&self, model: &ModelItem) -> bool {
+        if model.docs.as_deref().is_some_and(|d| d.contains("@audit")) {
+            return true;
+        }
+        self.config.audit.models.iter().any(|pattern| {
+            globset::Glob::new(pattern).is_ok_and(|g| g.compile_matcher().is_match(&model.name.name))
+        })
+    }
+
+    /// The file and name range of a declaration.
+    pub(crate) fn name_location(&self, decl: Decl) -> (SourceFile, TextRange) {
+        match decl {
+            Decl::Model(id) => (id.file, self.schema.model(id).name.range),
+            Decl::Enum(id) => (id.file, self.schema.enum_(id).name.range),
+        }
+    }
+}
+
+/// The fix shared by the cascade rules: `onDelete: Restrict`.
+pub(crate) fn restrict_fix(file: SourceFile, on_delete: &Ident) -> Fix {
+    Fix {
+        title: "Change to `onDelete: Restrict`".into(),
+        applicability: Applicability::Unsafe,
+        edits: vec![Edit::Replace { file, range: on_delete.range, content: "Restrict".into() }],
+    }
+}
+
+/// The audit fields the rules treat specially.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum AuditField {
+    CreatedAt,
+    UpdatedAt,
+    Other,
+}
+
+/// Whether `field` is one of the configured audit fields, ignoring case and
+/// underscores (`created_at` is `createdAt`).
+pub(crate) fn audit_field_kind(configured: &[String], field: &str) -> Option<AuditField> {
+    let norm = |s: &str| s.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect::<String>();
+    let field = norm(field);
+    if !configured.iter().any(|c| norm(c) == field) {
+        return None;
+    }
+    Some(match field.as_str() {
+        "createdat" => AuditField::CreatedAt,
+        "updatedat" => AuditField::UpdatedAt,
+        _ => AuditField::Other,
+    })
+}
 
 /// A rule's fixed metadata.
 #[derive(Debug)]
@@ -107,7 +215,23 @@ impl Rule {
 }
 
 /// Every rule, in code order.
-pub static ALL_RULES: &[&Rule] = &[&sl001_syntax_error::SYNTAX_ERROR];
+pub static ALL_RULES: &[&Rule] = &[
+    &sl001_syntax_error::SYNTAX_ERROR,
+    &sl002_unresolved_type::UNRESOLVED_TYPE,
+    &sl003_unknown_field_reference::UNKNOWN_FIELD_REFERENCE,
+    &sl101_missing_relation_index::MISSING_RELATION_INDEX,
+    &sl102_redundant_index::REDUNDANT_INDEX,
+    &sl201_cascade_deletes_audit_records::CASCADE_DELETES_AUDIT_RECORDS,
+    &sl202_cross_module_cascade::CROSS_MODULE_CASCADE,
+    &sl203_deep_cascade_chain::DEEP_CASCADE_CHAIN,
+    &sl301_nullable_audit_field::NULLABLE_AUDIT_FIELD,
+    &sl302_audit_field_without_default::AUDIT_FIELD_WITHOUT_DEFAULT,
+    &sl401_duplicate_declaration::DUPLICATE_DECLARATION,
+    &sl402_table_name_collision::TABLE_NAME_COLLISION,
+    &sl403_foreign_db_schema::FOREIGN_DB_SCHEMA,
+    &sl404_undeclared_module_dependency::UNDECLARED_MODULE_DEPENDENCY,
+    &sl405_conflicting_datasource::CONFLICTING_DATASOURCE,
+];
 
 /// Looks a rule up by code or name.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {

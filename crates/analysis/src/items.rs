@@ -1,0 +1,362 @@
+//! Per-file lowering: the declarations of one schema file as plain data.
+//!
+//! `file_items` is the firewall between syntax and semantics. It is compared
+//! for equality, so an edit that leaves a file's declarations unchanged (a
+//! comment, whitespace inside a line) stops there. Ranges are part of the
+//! data, so edits that move code do flow through.
+
+use std::sync::Arc;
+
+use schemalint_syntax::ast::{self, Arity, ModelKind};
+use schemalint_syntax::TextRange;
+
+use crate::db::{self, Db, SourceFile};
+
+/// A name and where it is written.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Ident {
+    pub name: String,
+    pub range: TextRange,
+}
+
+impl Ident {
+    fn from_name(n: ast::Name<'_>) -> Ident {
+        Ident { name: n.as_str().to_string(), range: n.range() }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct FileItems {
+    pub models: Vec<ModelItem>,
+    pub enums: Vec<EnumItem>,
+    pub datasources: Vec<DatasourceItem>,
+    pub generators: Vec<Ident>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ModelItem {
+    pub name: Ident,
+    pub kind: ModelKind,
+    /// The whole block.
+    pub range: TextRange,
+    pub docs: Option<String>,
+    pub fields: Vec<FieldItem>,
+    /// `@@id`, `@@unique`, `@@index` and `@@fulltext`.
+    pub indexes: Vec<IndexItem>,
+    /// `@@map("...")`.
+    pub map: Option<String>,
+    /// `@@schema("...")`: the value and the attribute's range.
+    pub schema: Option<(String, TextRange)>,
+    /// Where a new block attribute line goes.
+    pub block_attr_insert: Option<InsertPoint>,
+}
+
+impl ModelItem {
+    pub fn field(&self, name: &str) -> Option<&FieldItem> {
+        self.fields.iter().find(|f| f.name.name == name)
+    }
+
+    /// The table name: `@@map` or the model name.
+    pub fn table(&self) -> &str {
+        self.map.as_deref().unwrap_or(&self.name.name)
+    }
+}
+
+/// Where to insert a new line of code: the text to write is
+/// `prefix + code + suffix` at `offset`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct InsertPoint {
+    pub offset: usize,
+    pub prefix: String,
+    pub suffix: String,
+}
+
+impl InsertPoint {
+    pub fn text(&self, code: &str) -> String {
+        format!("{}{code}{}", self.prefix, self.suffix)
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct FieldItem {
+    pub name: Ident,
+    /// The whole field line.
+    pub range: TextRange,
+    /// The base type name; `None` for `Unsupported(...)` or a missing type.
+    pub type_name: Option<Ident>,
+    pub unsupported: bool,
+    pub arity: Arity,
+    /// The `?` or `[]`.
+    pub modifier_range: Option<TextRange>,
+    pub is_id: bool,
+    pub is_unique: bool,
+    pub updated_at: bool,
+    /// The `@default(...)` argument text, e.g. `now()`.
+    pub default: Option<String>,
+    pub relation: Option<RelationItem>,
+    /// The offset right after the type or the last attribute, where a new
+    /// attribute can be appended.
+    pub attr_insert: usize,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RelationItem {
+    /// The `@relation(...)` attribute.
+    pub range: TextRange,
+    pub name: Option<String>,
+    pub fields: Option<Vec<Ident>>,
+    pub references: Option<Vec<Ident>>,
+    pub on_delete: Option<Ident>,
+    pub on_update: Option<Ident>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum IndexKind {
+    Id,
+    Unique,
+    Index,
+    Fulltext,
+}
+
+impl IndexKind {
+    pub fn attribute(self) -> &'static str {
+        match self {
+            IndexKind::Id => "@@id",
+            IndexKind::Unique => "@@unique",
+            IndexKind::Index => "@@index",
+            IndexKind::Fulltext => "@@fulltext",
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct IndexItem {
+    pub kind: IndexKind,
+    pub fields: Vec<Ident>,
+    /// The attribute.
+    pub range: TextRange,
+    /// The attribute's whole line, line break included, for removal.
+    pub line_range: TextRange,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct EnumItem {
+    pub name: Ident,
+    pub range: TextRange,
+    pub docs: Option<String>,
+    pub values: Vec<Ident>,
+    pub map: Option<String>,
+    pub schema: Option<(String, TextRange)>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct DatasourceItem {
+    pub name: Ident,
+    pub range: TextRange,
+    /// The provider with aliases resolved (`postgres` is `postgresql`).
+    pub provider: Option<(String, TextRange)>,
+    pub relation_mode: Option<String>,
+    pub schemas: Vec<Ident>,
+}
+
+/// Prisma's provider aliases.
+pub fn normalize_provider(provider: &str) -> &str {
+    match provider {
+        "postgres" => "postgresql",
+        "mssql" => "sqlserver",
+        other => other,
+    }
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
+    let parse = db::parse(db, file);
+    let text = parse.text();
+    let root = parse.source_file();
+    let mut items = FileItems::default();
+    for decl in root.declarations() {
+        match decl {
+            ast::Declaration::Model(m) => {
+                if let Some(item) = lower_model(m, text) {
+                    items.models.push(item);
+                }
+            }
+            ast::Declaration::Enum(e) => {
+                let Some(name) = e.name() else { continue };
+                let (map, schema) = map_and_schema(e.block_attributes());
+                items.enums.push(EnumItem {
+                    name: Ident::from_name(name),
+                    range: e.range(),
+                    docs: e.docs(),
+                    values: e.values().filter_map(|v| v.name()).map(Ident::from_name).collect(),
+                    map,
+                    schema,
+                });
+            }
+            ast::Declaration::Config(c) => {
+                let Some(name) = c.name() else { continue };
+                match c.kind() {
+                    ast::ConfigKind::Generator => items.generators.push(Ident::from_name(name)),
+                    ast::ConfigKind::Datasource => {
+                        let provider = c.get("provider").and_then(|e| {
+                            let value = e.as_string()?;
+                            Some((normalize_provider(&value).to_string(), e.range()))
+                        });
+                        let schemas = c
+                            .get("schemas")
+                            .and_then(|e| e.as_array())
+                            .map(|a| {
+                                a.elements()
+                                    .filter_map(|e| Some(Ident { name: e.as_string()?.into_owned(), range: e.range() }))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        items.datasources.push(DatasourceItem {
+                            name: Ident::from_name(name),
+                            range: c.range(),
+                            provider,
+                            relation_mode: c.get("relationMode").and_then(|e| e.as_string()).map(|s| s.into_owned()),
+                            schemas,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Arc::new(items)
+}
+
+fn map_and_schema<'a>(
+    attrs: impl Iterator<Item = ast::Attribute<'a>>,
+) -> (Option<String>, Option<(String, TextRange)>) {
+    let mut map = None;
+    let mut schema = None;
+    for attr in attrs {
+        match attr.name_text() {
+            Some("map") => map = attr.arg_or_first("name").and_then(|e| e.as_string()).map(|s| s.into_owned()),
+            Some("schema") => {
+                schema = attr.positional_arg(0).and_then(|e| e.as_string()).map(|s| (s.into_owned(), attr.range()))
+            }
+            _ => {}
+        }
+    }
+    (map, schema)
+}
+
+fn field_list(expr: Option<ast::Expr<'_>>) -> Option<Vec<Ident>> {
+    let array = expr?.as_array()?;
+    Some(array.field_refs().map(|r| Ident::from_name(r.name)).collect())
+}
+
+fn lower_model(m: ast::ModelDecl<'_>, text: &str) -> Option<ModelItem> {
+    let name = m.name()?;
+    let mut fields = Vec::new();
+    for f in m.fields() {
+        let Some(fname) = f.name() else { continue };
+        let ty = f.type_ref();
+        let mut item = FieldItem {
+            name: Ident::from_name(fname),
+            range: f.range(),
+            type_name: ty.and_then(|t| t.name()).map(Ident::from_name),
+            unsupported: ty.is_some_and(|t| t.is_unsupported()),
+            arity: ty.map_or(Arity::Required, |t| t.arity()),
+            modifier_range: ty.and_then(|t| t.modifier_range()),
+            is_id: false,
+            is_unique: false,
+            updated_at: false,
+            default: None,
+            relation: None,
+            attr_insert: ty.map_or(fname.range().end, |t| t.range().end),
+        };
+        for attr in f.attributes() {
+            item.attr_insert = attr.range().end;
+            match attr.name_text() {
+                Some("id") => item.is_id = true,
+                Some("unique") => item.is_unique = true,
+                Some("updatedAt") => item.updated_at = true,
+                Some("default") => {
+                    item.default = attr.arg_or_first("value").map(|e| text[e.range().start..e.range().end].to_string())
+                }
+                Some("relation") => {
+                    item.relation = Some(RelationItem {
+                        range: attr.range(),
+                        name: attr.arg_or_first("name").and_then(|e| e.as_string()).map(|s| s.into_owned()),
+                        fields: field_list(attr.named_arg("fields")),
+                        references: field_list(attr.named_arg("references")),
+                        on_delete: attr.named_arg("onDelete").and_then(|e| e.as_ident()).map(Ident::from_name),
+                        on_update: attr.named_arg("onUpdate").and_then(|e| e.as_ident()).map(Ident::from_name),
+                    })
+                }
+                _ => {}
+            }
+        }
+        fields.push(item);
+    }
+
+    let mut indexes = Vec::new();
+    for attr in m.block_attributes() {
+        let kind = match attr.name_text() {
+            Some("id") => IndexKind::Id,
+            Some("unique") => IndexKind::Unique,
+            Some("index") => IndexKind::Index,
+            Some("fulltext") => IndexKind::Fulltext,
+            _ => continue,
+        };
+        let Some(cols) = field_list(attr.arg_or_first("fields")) else { continue };
+        indexes.push(IndexItem { kind, fields: cols, range: attr.range(), line_range: full_line(text, attr.range()) });
+    }
+    let (map, schema) = map_and_schema(m.block_attributes());
+
+    Some(ModelItem {
+        name: Ident::from_name(name),
+        kind: m.kind(),
+        range: m.range(),
+        docs: m.docs(),
+        block_attr_insert: block_attr_insert(&m, text),
+        fields,
+        indexes,
+        map,
+        schema,
+    })
+}
+
+/// The range of the lines that `range` sits on, including the final line
+/// break, if nothing else is on them.
+fn full_line(text: &str, range: TextRange) -> TextRange {
+    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i + 1);
+    if text[start..range.start].trim().is_empty() && text[range.end..end].trim().is_empty() {
+        TextRange::new(start, end)
+    } else {
+        range
+    }
+}
+
+/// Where `@@index(...)` is inserted: after the last block attribute if there
+/// is one (indented like it), else before the closing brace (indented like
+/// the fields, after a blank line).
+fn block_attr_insert(m: &ast::ModelDecl<'_>, text: &str) -> Option<InsertPoint> {
+    let indent_of = |offset: usize| {
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        text[start..offset].chars().take_while(|c| c.is_whitespace()).collect::<String>()
+    };
+    if let Some(last) = m.block_attributes().last() {
+        let end = last.range().end;
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        return Some(InsertPoint {
+            offset: line_end,
+            prefix: format!("\n{}", indent_of(last.range().start)),
+            suffix: String::new(),
+        });
+    }
+    let close = m.body()?.close_brace()?;
+    let indent = m.fields().next().map(|f| indent_of(f.range().start)).unwrap_or_else(|| "  ".to_string());
+    let before = &text[..close.start];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    if before[line_start..].trim().is_empty() && line_start > 0 {
+        // Insert at the start of the closing brace's line.
+        let blank = if m.fields().next().is_some() { "\n" } else { "" };
+        return Some(InsertPoint { offset: line_start, prefix: format!("{blank}{indent}"), suffix: "\n".into() });
+    }
+    Some(InsertPoint { offset: close.start, prefix: format!("\n{indent}"), suffix: "\n".into() })
+}

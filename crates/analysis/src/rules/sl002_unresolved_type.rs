@@ -1,0 +1,54 @@
+use super::Ctx;
+use crate::diagnostic::Diagnostic;
+use crate::semantic::SCALARS;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a field type that is not a scalar, a model, a view, an enum,
+    /// a composite type or `Unsupported("...")`.
+    ///
+    /// ## Why is this bad?
+    /// Prisma rejects the schema. Usually the type was misspelt, or the
+    /// file that declares it is not part of the workspace.
+    ///
+    /// ## Example
+    /// ```prisma
+    /// model Sample {
+    ///   id     String       @id
+    ///   status SampleStatsu
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```prisma
+    /// model Sample {
+    ///   id     String       @id
+    ///   status SampleStatus
+    /// }
+    /// ```
+    ///
+    /// ## Fix safety
+    /// There is no automatic fix.
+    pub static UNRESOLVED_TYPE = { code: "SL002", name: "unresolved-type", severity: Error, fix: None };
+}
+
+pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for &id in &ctx.schema.models {
+        let model = ctx.schema.model(id);
+        for field in &model.fields {
+            let Some(ty) = &field.type_name else { continue };
+            if SCALARS.contains(&ty.name.as_str()) || ctx.schema.resolve(&ty.name).is_some() {
+                continue;
+            }
+            out.push(Diagnostic::new(
+                &UNRESOLVED_TYPE,
+                id.file,
+                ty.range,
+                format!(
+                    "unknown type `{}` in field `{}.{}`: it is not a scalar, and no model, enum or type of that name is declared",
+                    ty.name, model.name.name, field.name.name
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The semantic model of a whole workspace: every declaration of every
+//! schema file, resolved by name, with its module, db schema and table.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use schemalint_syntax::ast::ModelKind;
+
+use crate::config::Config;
+use crate::db::{Db, FileKind, SourceFile};
+use crate::items::{self, DatasourceItem, EnumItem, FieldItem, FileItems, ModelItem};
+
+pub const SCALARS: &[&str] = &["String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"];
+
+/// A model, view or composite type: the file and its position in that
+/// file's items.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct ModelId {
+    pub file: SourceFile,
+    pub index: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct EnumId {
+    pub file: SourceFile,
+    pub index: usize,
+}
+
+/// What a type name resolves to.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Decl {
+    Model(ModelId),
+    Enum(EnumId),
+}
+
+pub struct Schema {
+    files: HashMap<SourceFile, Arc<FileItems>>,
+    /// Schema files in workspace order.
+    pub schema_files: Vec<SourceFile>,
+    pub models: Vec<ModelId>,
+    pub enums: Vec<EnumId>,
+    /// Every declaration of each name, in workspace order.
+    pub by_name: HashMap<String, Vec<Decl>>,
+    /// Every datasource block, in workspace order.
+    pub datasources: Vec<(SourceFile, DatasourceItem)>,
+    /// Module of each model and enum.
+    modules: HashMap<Decl, String>,
+}
+
+impl Schema {
+    pub fn items(&self, file: SourceFile) -> &FileItems {
+        &self.files[&file]
+    }
+
+    pub fn model(&self, id: ModelId) -> &ModelItem {
+        &self.files[&id.file].models[id.index]
+    }
+
+    pub fn enum_(&self, id: EnumId) -> &EnumItem {
+        &self.files[&id.file].enums[id.index]
+    }
+
+    /// The first declaration of `name`.
+    pub fn resolve(&self, name: &str) -> Option<Decl> {
+        self.by_name.get(name).and_then(|d| d.first().copied())
+    }
+
+    /// The model (not view or composite type) that a field's type names.
+    pub fn relation_target(&self, field: &FieldItem) -> Option<ModelId> {
+        match self.resolve(&field.type_name.as_ref()?.name)? {
+            Decl::Model(id) if self.model(id).kind != ModelKind::CompositeType => Some(id),
+            _ => None,
+        }
+    }
+
+    pub fn module(&self, decl: Decl) -> &str {
+        self.modules.get(&decl).map_or("default", String::as_str)
+    }
+
+    /// The datasource that governs the schema: the first one.
+    pub fn datasource(&self) -> Option<&DatasourceItem> {
+        self.datasources.first().map(|(_, d)| d)
+    }
+
+    pub fn provider(&self) -> Option<&str> {
+        self.datasource().and_then(|d| d.provider.as_ref()).map(|(p, _)| p.as_str())
+    }
+
+    /// Whether Prisma, not the database, enforces relations.
+    pub fn relation_mode_prisma(&self) -> bool {
+        let default_prisma = self.provider() == Some("mongodb");
+        self.datasource().and_then(|d| d.relation_mode.as_deref()).map_or(default_prisma, |m| m == "prisma")
+    }
+
+    /// Every model's fields that point at another model, with the target.
+    pub fn relations(&self) -> impl Iterator<Item = (ModelId, &FieldItem, ModelId)> + '_ {
+        self.models.iter().flat_map(move |&id| {
+            self.model(id).fields.iter().filter_map(move |f| Some((id, f, self.relation_target(f)?)))
+        })
+    }
+}
+
+/// The module a file's declaration belongs to, from the `[modules]` config,
+/// then the `src/<m>/` or `modules/<m>/` folder, then its `@@schema`.
+pub fn module_of(config: &Config, path: &str, db_schema: Option<&str>) -> String {
+    for (name, module) in &config.modules {
+        for glob in &module.files {
+            let matcher = globset::GlobBuilder::new(glob).literal_separator(true).build();
+            if matcher.is_ok_and(|g| g.compile_matcher().is_match(path)) {
+                return name.clone();
+            }
+        }
+    }
+    let parts: Vec<&str> = path.split('/').collect();
+    for pair in parts.windows(3) {
+        if matches!(pair[0], "src" | "modules") {
+            return pair[1].to_string();
+        }
+    }
+    db_schema.map_or_else(|| "default".to_string(), str::to_string)
+}
+
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn schema(db: &dyn Db) -> Arc<Schema> {
+    let ws = db.workspace();
+    let config = ws.config(db);
+    let mut schema = Schema {
+        files: HashMap::new(),
+        schema_files: Vec::new(),
+        models: Vec::new(),
+        enums: Vec::new(),
+        by_name: HashMap::new(),
+        datasources: Vec::new(),
+        modules: HashMap::new(),
+    };
+    for &file in ws.files(db) {
+        if file.kind(db) != FileKind::Schema {
+            continue;
+        }
+        let file_items = items::file_items(db, file).clone();
+        let path = file.path(db);
+        for (index, m) in file_items.models.iter().enumerate() {
+            let id = Decl::Model(ModelId { file, index });
+            schema.models.push(ModelId { file, index });
+            schema.by_name.entry(m.name.name.clone()).or_default().push(id);
+            schema.modules.insert(id, module_of(config, path, m.schema.as_ref().map(|s| s.0.as_str())));
+        }
+        for (index, e) in file_items.enums.iter().enumerate() {
+            let id = Decl::Enum(EnumId { file, index });
+            schema.enums.push(EnumId { file, index });
+            schema.by_name.entry(e.name.name.clone()).or_default().push(id);
+            schema.modules.insert(id, module_of(config, path, e.schema.as_ref().map(|s| s.0.as_str())));
+        }
+        for ds in &file_items.datasources {
+            schema.datasources.push((file, ds.clone()));
+        }
+        schema.schema_files.push(file);
+        schema.files.insert(file, file_items);
+    }
+    Arc::new(schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_resolution_order() {
+        let mut config = Config::default();
+        assert_eq!(module_of(&config, "src/lims/schema.prisma", Some("qms")), "lims");
+        assert_eq!(module_of(&config, "app/modules/billing/x.prisma", None), "billing");
+        assert_eq!(module_of(&config, "prisma/schema.prisma", Some("audit")), "audit");
+        assert_eq!(module_of(&config, "prisma/schema.prisma", None), "default");
+        config.modules.insert(
+            "platform".into(),
+            crate::config::ModuleConfig { files: vec!["src/lims/**".into()], ..Default::default() },
+        );
+        assert_eq!(module_of(&config, "src/lims/schema.prisma", None), "platform");
+    }
+}
