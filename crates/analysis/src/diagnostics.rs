@@ -12,7 +12,7 @@ use crate::semantic;
 pub(crate) fn workspace_diagnostics(db: &dyn Db) -> Arc<Vec<Diagnostic>> {
     let schema = semantic::schema(db);
     let config = db.workspace().config(db);
-    let ctx = rules::Ctx { schema, config };
+    let ctx = rules::Ctx { db, schema, config };
     let mut out = Vec::new();
     for rule in rules::WORKSPACE_RULES {
         rule(&ctx, &mut out);
@@ -28,7 +28,12 @@ pub(crate) fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic>
     if file.kind(db) == FileKind::Schema {
         rules::sl001_syntax_error::check(db, file, &mut out);
     }
-    out.extend(workspace_diagnostics(db).iter().filter(|d| d.file == file).cloned());
+    out.extend(
+        workspace_diagnostics(db)
+            .iter()
+            .filter(|d| d.file == file)
+            .cloned(),
+    );
     let config = db.workspace().config(db).clone();
     out.retain(|d| is_enabled(&config.rules, d.rule));
     for d in &mut out {

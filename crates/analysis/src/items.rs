@@ -21,7 +21,10 @@ pub struct Ident {
 
 impl Ident {
     fn from_name(n: ast::Name<'_>) -> Ident {
-        Ident { name: n.as_str().to_string(), range: n.range() }
+        Ident {
+            name: n.as_str().to_string(),
+            range: n.range(),
+        }
     }
 }
 
@@ -188,7 +191,11 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
                     name: Ident::from_name(name),
                     range: e.range(),
                     docs: e.docs(),
-                    values: e.values().filter_map(|v| v.name()).map(Ident::from_name).collect(),
+                    values: e
+                        .values()
+                        .filter_map(|v| v.name())
+                        .map(Ident::from_name)
+                        .collect(),
                     map,
                     schema,
                 });
@@ -207,7 +214,12 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
                             .and_then(|e| e.as_array())
                             .map(|a| {
                                 a.elements()
-                                    .filter_map(|e| Some(Ident { name: e.as_string()?.into_owned(), range: e.range() }))
+                                    .filter_map(|e| {
+                                        Some(Ident {
+                                            name: e.as_string()?.into_owned(),
+                                            range: e.range(),
+                                        })
+                                    })
                                     .collect()
                             })
                             .unwrap_or_default();
@@ -215,7 +227,10 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
                             name: Ident::from_name(name),
                             range: c.range(),
                             provider,
-                            relation_mode: c.get("relationMode").and_then(|e| e.as_string()).map(|s| s.into_owned()),
+                            relation_mode: c
+                                .get("relationMode")
+                                .and_then(|e| e.as_string())
+                                .map(|s| s.into_owned()),
                             schemas,
                         });
                     }
@@ -233,9 +248,17 @@ fn map_and_schema<'a>(
     let mut schema = None;
     for attr in attrs {
         match attr.name_text() {
-            Some("map") => map = attr.arg_or_first("name").and_then(|e| e.as_string()).map(|s| s.into_owned()),
+            Some("map") => {
+                map = attr
+                    .arg_or_first("name")
+                    .and_then(|e| e.as_string())
+                    .map(|s| s.into_owned())
+            }
             Some("schema") => {
-                schema = attr.positional_arg(0).and_then(|e| e.as_string()).map(|s| (s.into_owned(), attr.range()))
+                schema = attr
+                    .positional_arg(0)
+                    .and_then(|e| e.as_string())
+                    .map(|s| (s.into_owned(), attr.range()))
             }
             _ => {}
         }
@@ -245,7 +268,12 @@ fn map_and_schema<'a>(
 
 fn field_list(expr: Option<ast::Expr<'_>>) -> Option<Vec<Ident>> {
     let array = expr?.as_array()?;
-    Some(array.field_refs().map(|r| Ident::from_name(r.name)).collect())
+    Some(
+        array
+            .field_refs()
+            .map(|r| Ident::from_name(r.name))
+            .collect(),
+    )
 }
 
 fn lower_model(m: ast::ModelDecl<'_>, text: &str) -> Option<ModelItem> {
@@ -275,16 +303,27 @@ fn lower_model(m: ast::ModelDecl<'_>, text: &str) -> Option<ModelItem> {
                 Some("unique") => item.is_unique = true,
                 Some("updatedAt") => item.updated_at = true,
                 Some("default") => {
-                    item.default = attr.arg_or_first("value").map(|e| text[e.range().start..e.range().end].to_string())
+                    item.default = attr
+                        .arg_or_first("value")
+                        .map(|e| text[e.range().start..e.range().end].to_string())
                 }
                 Some("relation") => {
                     item.relation = Some(RelationItem {
                         range: attr.range(),
-                        name: attr.arg_or_first("name").and_then(|e| e.as_string()).map(|s| s.into_owned()),
+                        name: attr
+                            .arg_or_first("name")
+                            .and_then(|e| e.as_string())
+                            .map(|s| s.into_owned()),
                         fields: field_list(attr.named_arg("fields")),
                         references: field_list(attr.named_arg("references")),
-                        on_delete: attr.named_arg("onDelete").and_then(|e| e.as_ident()).map(Ident::from_name),
-                        on_update: attr.named_arg("onUpdate").and_then(|e| e.as_ident()).map(Ident::from_name),
+                        on_delete: attr
+                            .named_arg("onDelete")
+                            .and_then(|e| e.as_ident())
+                            .map(Ident::from_name),
+                        on_update: attr
+                            .named_arg("onUpdate")
+                            .and_then(|e| e.as_ident())
+                            .map(Ident::from_name),
                     })
                 }
                 _ => {}
@@ -302,8 +341,15 @@ fn lower_model(m: ast::ModelDecl<'_>, text: &str) -> Option<ModelItem> {
             Some("fulltext") => IndexKind::Fulltext,
             _ => continue,
         };
-        let Some(cols) = field_list(attr.arg_or_first("fields")) else { continue };
-        indexes.push(IndexItem { kind, fields: cols, range: attr.range(), line_range: full_line(text, attr.range()) });
+        let Some(cols) = field_list(attr.arg_or_first("fields")) else {
+            continue;
+        };
+        indexes.push(IndexItem {
+            kind,
+            fields: cols,
+            range: attr.range(),
+            line_range: full_line(text, attr.range()),
+        });
     }
     let (map, schema) = map_and_schema(m.block_attributes());
 
@@ -324,7 +370,9 @@ fn lower_model(m: ast::ModelDecl<'_>, text: &str) -> Option<ModelItem> {
 /// break, if nothing else is on them.
 fn full_line(text: &str, range: TextRange) -> TextRange {
     let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[range.end..].find('\n').map_or(text.len(), |i| range.end + i + 1);
+    let end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i + 1);
     if text[start..range.start].trim().is_empty() && text[range.end..end].trim().is_empty() {
         TextRange::new(start, end)
     } else {
@@ -338,7 +386,10 @@ fn full_line(text: &str, range: TextRange) -> TextRange {
 fn block_attr_insert(m: &ast::ModelDecl<'_>, text: &str) -> Option<InsertPoint> {
     let indent_of = |offset: usize| {
         let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        text[start..offset].chars().take_while(|c| c.is_whitespace()).collect::<String>()
+        text[start..offset]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .collect::<String>()
     };
     if let Some(last) = m.block_attributes().last() {
         let end = last.range().end;
@@ -350,13 +401,29 @@ fn block_attr_insert(m: &ast::ModelDecl<'_>, text: &str) -> Option<InsertPoint> 
         });
     }
     let close = m.body()?.close_brace()?;
-    let indent = m.fields().next().map(|f| indent_of(f.range().start)).unwrap_or_else(|| "  ".to_string());
+    let indent = m
+        .fields()
+        .next()
+        .map(|f| indent_of(f.range().start))
+        .unwrap_or_else(|| "  ".to_string());
     let before = &text[..close.start];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     if before[line_start..].trim().is_empty() && line_start > 0 {
         // Insert at the start of the closing brace's line.
-        let blank = if m.fields().next().is_some() { "\n" } else { "" };
-        return Some(InsertPoint { offset: line_start, prefix: format!("{blank}{indent}"), suffix: "\n".into() });
+        let blank = if m.fields().next().is_some() {
+            "\n"
+        } else {
+            ""
+        };
+        return Some(InsertPoint {
+            offset: line_start,
+            prefix: format!("{blank}{indent}"),
+            suffix: "\n".into(),
+        });
     }
-    Some(InsertPoint { offset: close.start, prefix: format!("\n{indent}"), suffix: "\n".into() })
+    Some(InsertPoint {
+        offset: close.start,
+        prefix: format!("\n{indent}"),
+        suffix: "\n".into(),
+    })
 }

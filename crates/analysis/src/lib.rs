@@ -10,7 +10,9 @@ pub mod config;
 pub mod db;
 pub mod diagnostic;
 mod diagnostics;
+pub mod fix;
 pub mod items;
+pub mod migrations;
 pub mod rules;
 pub mod semantic;
 

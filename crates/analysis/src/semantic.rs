@@ -10,7 +10,9 @@ use crate::config::Config;
 use crate::db::{Db, FileKind, SourceFile};
 use crate::items::{self, DatasourceItem, EnumItem, FieldItem, FileItems, ModelItem};
 
-pub const SCALARS: &[&str] = &["String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes"];
+pub const SCALARS: &[&str] = &[
+    "String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes",
+];
 
 /// A model, view or composite type: the file and its position in that
 /// file's items.
@@ -83,19 +85,26 @@ impl Schema {
     }
 
     pub fn provider(&self) -> Option<&str> {
-        self.datasource().and_then(|d| d.provider.as_ref()).map(|(p, _)| p.as_str())
+        self.datasource()
+            .and_then(|d| d.provider.as_ref())
+            .map(|(p, _)| p.as_str())
     }
 
     /// Whether Prisma, not the database, enforces relations.
     pub fn relation_mode_prisma(&self) -> bool {
         let default_prisma = self.provider() == Some("mongodb");
-        self.datasource().and_then(|d| d.relation_mode.as_deref()).map_or(default_prisma, |m| m == "prisma")
+        self.datasource()
+            .and_then(|d| d.relation_mode.as_deref())
+            .map_or(default_prisma, |m| m == "prisma")
     }
 
     /// Every model's fields that point at another model, with the target.
     pub fn relations(&self) -> impl Iterator<Item = (ModelId, &FieldItem, ModelId)> + '_ {
         self.models.iter().flat_map(move |&id| {
-            self.model(id).fields.iter().filter_map(move |f| Some((id, f, self.relation_target(f)?)))
+            self.model(id)
+                .fields
+                .iter()
+                .filter_map(move |f| Some((id, f, self.relation_target(f)?)))
         })
     }
 }
@@ -105,7 +114,9 @@ impl Schema {
 pub fn module_of(config: &Config, path: &str, db_schema: Option<&str>) -> String {
     for (name, module) in &config.modules {
         for glob in &module.files {
-            let matcher = globset::GlobBuilder::new(glob).literal_separator(true).build();
+            let matcher = globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build();
             if matcher.is_ok_and(|g| g.compile_matcher().is_match(path)) {
                 return name.clone();
             }
@@ -142,14 +153,28 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         for (index, m) in file_items.models.iter().enumerate() {
             let id = Decl::Model(ModelId { file, index });
             schema.models.push(ModelId { file, index });
-            schema.by_name.entry(m.name.name.clone()).or_default().push(id);
-            schema.modules.insert(id, module_of(config, path, m.schema.as_ref().map(|s| s.0.as_str())));
+            schema
+                .by_name
+                .entry(m.name.name.clone())
+                .or_default()
+                .push(id);
+            schema.modules.insert(
+                id,
+                module_of(config, path, m.schema.as_ref().map(|s| s.0.as_str())),
+            );
         }
         for (index, e) in file_items.enums.iter().enumerate() {
             let id = Decl::Enum(EnumId { file, index });
             schema.enums.push(EnumId { file, index });
-            schema.by_name.entry(e.name.name.clone()).or_default().push(id);
-            schema.modules.insert(id, module_of(config, path, e.schema.as_ref().map(|s| s.0.as_str())));
+            schema
+                .by_name
+                .entry(e.name.name.clone())
+                .or_default()
+                .push(id);
+            schema.modules.insert(
+                id,
+                module_of(config, path, e.schema.as_ref().map(|s| s.0.as_str())),
+            );
         }
         for ds in &file_items.datasources {
             schema.datasources.push((file, ds.clone()));
@@ -167,14 +192,29 @@ mod tests {
     #[test]
     fn module_resolution_order() {
         let mut config = Config::default();
-        assert_eq!(module_of(&config, "src/lims/schema.prisma", Some("qms")), "lims");
-        assert_eq!(module_of(&config, "app/modules/billing/x.prisma", None), "billing");
-        assert_eq!(module_of(&config, "prisma/schema.prisma", Some("audit")), "audit");
+        assert_eq!(
+            module_of(&config, "src/lims/schema.prisma", Some("qms")),
+            "lims"
+        );
+        assert_eq!(
+            module_of(&config, "app/modules/billing/x.prisma", None),
+            "billing"
+        );
+        assert_eq!(
+            module_of(&config, "prisma/schema.prisma", Some("audit")),
+            "audit"
+        );
         assert_eq!(module_of(&config, "prisma/schema.prisma", None), "default");
         config.modules.insert(
             "platform".into(),
-            crate::config::ModuleConfig { files: vec!["src/lims/**".into()], ..Default::default() },
+            crate::config::ModuleConfig {
+                files: vec!["src/lims/**".into()],
+                ..Default::default()
+            },
         );
-        assert_eq!(module_of(&config, "src/lims/schema.prisma", None), "platform");
+        assert_eq!(
+            module_of(&config, "src/lims/schema.prisma", None),
+            "platform"
+        );
     }
 }

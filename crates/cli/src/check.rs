@@ -1,14 +1,16 @@
 //! `schemalint check`.
 
-use std::io::IsTerminal;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use schemalint_analysis::rules::is_known_selector;
-use schemalint_analysis::{AnalysisHost, Severity};
+use schemalint_analysis::{fix, AnalysisHost, Applicability, Diagnostic, Edit, FileKind, Severity};
 use schemalint_project::{discover, from_files, Project};
 
-use crate::report::{Entry, Report};
+use crate::report::{Entry, FixEdit, Position, Report};
 use crate::{format, CheckArgs, OutputFormat};
 
 pub(crate) fn run(args: &CheckArgs) -> ExitCode {
@@ -53,7 +55,16 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
     let result = match args.format {
         OutputFormat::Human => format::human::write(&report, use_color(&stdout)),
         OutputFormat::Json => format::json::write(&report, &mut stdout.lock()),
-    };
+        OutputFormat::Sarif => format::sarif::write(&report, &mut stdout.lock()),
+        OutputFormat::Github => format::github::write(&report, &mut stdout.lock()),
+    }
+    .and_then(|()| {
+        if args.statistics {
+            write_statistics(&report, &mut stdout.lock())
+        } else {
+            Ok(())
+        }
+    });
     if let Err(e) = result {
         // A closed pipe (`schemalint check | head`) is not worth a message.
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -63,15 +74,29 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
 
     if unreadable {
         ExitCode::from(2)
-    } else if report
-        .entries
-        .iter()
-        .any(|e| e.diagnostic.severity >= Severity::Warning)
+    } else if !args.exit_zero
+        && report
+            .entries
+            .iter()
+            .any(|e| e.diagnostic.severity >= Severity::Warning)
     {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn write_statistics(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
+    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for e in &report.entries {
+        *counts
+            .entry((e.diagnostic.rule.code, e.diagnostic.rule.name))
+            .or_default() += 1;
+    }
+    for ((code, name), n) in counts {
+        writeln!(out, "{n:>6}  {code}  {name}")?;
+    }
+    Ok(())
 }
 
 /// Loads and checks one workspace. Returns whether some file was unreadable.
@@ -84,6 +109,9 @@ fn check_project(project: &Project, args: &CheckArgs, report: &mut Report) -> bo
             display(&problem.path),
             problem.message
         );
+    }
+    if args.fix || args.diff {
+        apply_fixes(project, &mut host, args);
     }
     let analysis = host.analysis();
     let files = analysis.files();
@@ -108,14 +136,164 @@ fn check_project(project: &Project, args: &CheckArgs, report: &mut Report) -> bo
                     (report.locate(index, r.range), r.message.clone())
                 })
                 .collect();
+            let fix_edits = diagnostic
+                .fix
+                .iter()
+                .flat_map(|f| &f.edits)
+                .map(|edit| match edit {
+                    Edit::Replace {
+                        file,
+                        range,
+                        content,
+                    } => {
+                        let display_path = display(&project.root.join(analysis.path(*file)));
+                        let index = report.file_index(&analysis, *file, &display_path);
+                        let l = report.locate(index, *range);
+                        FixEdit {
+                            file: display_path,
+                            start: l.start,
+                            end: l.end,
+                            content: content.clone(),
+                        }
+                    }
+                    Edit::Create { path, content } => {
+                        let start = Position { line: 1, column: 1 };
+                        FixEdit {
+                            file: display(&project.root.join(path)),
+                            start,
+                            end: start,
+                            content: content.clone(),
+                        }
+                    }
+                })
+                .collect();
             report.entries.push(Entry {
                 diagnostic,
                 location,
                 related,
+                fix_edits,
             });
         }
     }
     !problems.is_empty()
+}
+
+/// Applies the selected fixes: writes them atomically (or prints a diff),
+/// drops any fix that would add a syntax error, and updates `host` so the
+/// report that follows is the re-check.
+fn apply_fixes(project: &Project, host: &mut AnalysisHost, args: &CheckArgs) {
+    let analysis = host.analysis();
+    let diagnostics: Vec<Diagnostic> = analysis.all_diagnostics().expect("no concurrent edits");
+    let fixes: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| selected(args, d.rule))
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| f.applicability == Applicability::Safe || args.unsafe_fixes)
+        .collect();
+    if fixes.is_empty() {
+        return;
+    }
+    let applied = fix::apply(&fixes, |f| analysis.text(f).to_string());
+    let mut written = 0;
+    let mut updates = Vec::new();
+    for (file, new_text) in &applied.changed {
+        let rel = analysis.path(*file).to_string();
+        let old_text = analysis.text(*file);
+        let path = project.root.join(&rel);
+        if analysis.kind(*file) == FileKind::Schema
+            && schemalint_syntax::parse(new_text.as_str()).errors().len()
+                > schemalint_syntax::parse(old_text.as_ref()).errors().len()
+        {
+            eprintln!(
+                "warning: fixes for `{}` dropped: they would introduce a syntax error",
+                display(&path)
+            );
+            continue;
+        }
+        if args.diff {
+            print_diff(&display(&path), old_text, new_text);
+        } else if let Err(e) = write_atomically(&path, new_text) {
+            eprintln!("error: cannot write `{}`: {e}", display(&path));
+            continue;
+        }
+        written += 1;
+        updates.push((rel, analysis.kind(*file), new_text.clone()));
+    }
+    for (rel, content) in &applied.created {
+        let path = project.root.join(rel);
+        if args.diff {
+            print_diff(&display(&path), "", content);
+        } else {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    if let Err(e) = f.write_all(content.as_bytes()) {
+                        eprintln!("error: cannot write `{}`: {e}", display(&path));
+                        continue;
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: cannot create `{}`: {e}", display(&path));
+                    continue;
+                }
+            }
+        }
+        written += 1;
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let kind = if name == "migration.sql" {
+            FileKind::Migration
+        } else {
+            FileKind::Down
+        };
+        updates.push((rel.clone(), kind, content.clone()));
+    }
+    if !args.diff {
+        // Salsa waits for every snapshot to be dropped before it applies a
+        // change, so let go of ours first.
+        drop(analysis);
+        for (rel, kind, text) in updates {
+            host.set_file(&rel, kind, Arc::from(text));
+        }
+        eprintln!(
+            "Applied {} of {} fixes ({} files written); the report below is the re-check.",
+            applied.applied.len(),
+            fixes.len(),
+            written
+        );
+    }
+}
+
+fn print_diff(path: &str, old: &str, new: &str) {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let from = if old.is_empty() {
+        "/dev/null".to_string()
+    } else {
+        format!("a/{path}")
+    };
+    print!(
+        "{}",
+        diff.unified_diff().header(&from, &format!("b/{path}"))
+    );
+}
+
+/// Writes through a temporary file in the same folder and renames it over
+/// the target, so a crash never leaves a half-written schema.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 fn selected(args: &CheckArgs, rule: &schemalint_analysis::Rule) -> bool {

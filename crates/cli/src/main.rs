@@ -46,6 +46,21 @@ pub(crate) struct CheckArgs {
     /// Never report these rules: codes, prefixes or names, comma separated.
     #[arg(long, value_delimiter = ',')]
     pub(crate) ignore: Vec<String>,
+    /// Apply safe fixes, write them atomically, and re-check.
+    #[arg(long)]
+    pub(crate) fix: bool,
+    /// With --fix or --diff, also apply unsafe fixes (they change data or migration behaviour).
+    #[arg(long)]
+    pub(crate) unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them.
+    #[arg(long)]
+    pub(crate) diff: bool,
+    /// Print the number of findings per rule after the report.
+    #[arg(long)]
+    pub(crate) statistics: bool,
+    /// Exit with status 0 even when findings are reported.
+    #[arg(long)]
+    pub(crate) exit_zero: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,6 +69,10 @@ pub(crate) enum OutputFormat {
     Human,
     /// One JSON document, for tools.
     Json,
+    /// SARIF 2.1.0, for code scanning dashboards.
+    Sarif,
+    /// GitHub Actions workflow commands, which become annotations.
+    Github,
 }
 
 fn main() -> ExitCode {

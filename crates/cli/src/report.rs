@@ -32,6 +32,16 @@ pub(crate) struct Entry {
     pub(crate) diagnostic: Diagnostic,
     pub(crate) location: Location,
     pub(crate) related: Vec<(Location, String)>,
+    /// The fix's edits with display paths and 1-based positions.
+    pub(crate) fix_edits: Vec<FixEdit>,
+}
+
+/// One edit of a fix, resolved for display.
+pub(crate) struct FixEdit {
+    pub(crate) file: String,
+    pub(crate) start: Position,
+    pub(crate) end: Position,
+    pub(crate) content: String,
 }
 
 /// Everything one `check` run found.

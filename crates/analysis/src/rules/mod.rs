@@ -37,6 +37,11 @@ pub(crate) mod sl402_table_name_collision;
 pub(crate) mod sl403_foreign_db_schema;
 pub(crate) mod sl404_undeclared_module_dependency;
 pub(crate) mod sl405_conflicting_datasource;
+pub(crate) mod sl501_migration_without_rollback;
+pub(crate) mod sl502_incomplete_rollback;
+pub(crate) mod sl503_destructive_migration;
+pub(crate) mod sl504_migration_lock_mismatch;
+pub(crate) mod sl505_unparsed_migration_statement;
 
 use schemalint_syntax::TextRange;
 
@@ -48,6 +53,8 @@ use crate::semantic::{Decl, Schema};
 
 /// What workspace rules see.
 pub(crate) struct Ctx<'a> {
+    /// The database, for rules that read migration files.
+    pub(crate) db: &'a dyn crate::db::Db,
     pub(crate) schema: &'a Schema,
     pub(crate) config: &'a Config,
 }
@@ -71,13 +78,23 @@ pub(crate) const WORKSPACE_RULES: &[WorkspaceRule] = &[
     sl403_foreign_db_schema::check,
     sl404_undeclared_module_dependency::check,
     sl405_conflicting_datasource::check,
+    sl501_migration_without_rollback::check,
+    sl502_incomplete_rollback::check,
+    sl503_destructive_migration::check,
+    sl504_migration_lock_mismatch::check,
+    sl505_unparsed_migration_statement::check,
 ];
 
 impl Ctx<'_> {
     /// The `Cascade` of an explicit `onDelete: Cascade`. Prisma's default
     /// referential actions never count.
     pub(crate) fn cascade<'f>(&self, field: &'f FieldItem) -> Option<&'f Ident> {
-        field.relation.as_ref()?.on_delete.as_ref().filter(|a| a.name == "Cascade")
+        field
+            .relation
+            .as_ref()?
+            .on_delete
+            .as_ref()
+            .filter(|a| a.name == "Cascade")
     }
 
     /// Whether a model holds audit records: its name matches `[audit]
@@ -87,7 +104,8 @@ impl Ctx<'_> {
             return true;
         }
         self.config.audit.models.iter().any(|pattern| {
-            globset::Glob::new(pattern).is_ok_and(|g| g.compile_matcher().is_match(&model.name.name))
+            globset::Glob::new(pattern)
+                .is_ok_and(|g| g.compile_matcher().is_match(&model.name.name))
         })
     }
 
@@ -105,7 +123,11 @@ pub(crate) fn restrict_fix(file: SourceFile, on_delete: &Ident) -> Fix {
     Fix {
         title: "Change to `onDelete: Restrict`".into(),
         applicability: Applicability::Unsafe,
-        edits: vec![Edit::Replace { file, range: on_delete.range, content: "Restrict".into() }],
+        edits: vec![Edit::Replace {
+            file,
+            range: on_delete.range,
+            content: "Restrict".into(),
+        }],
     }
 }
 
@@ -120,7 +142,12 @@ pub(crate) enum AuditField {
 /// Whether `field` is one of the configured audit fields, ignoring case and
 /// underscores (`created_at` is `createdAt`).
 pub(crate) fn audit_field_kind(configured: &[String], field: &str) -> Option<AuditField> {
-    let norm = |s: &str| s.chars().filter(|c| *c != '_').flat_map(char::to_lowercase).collect::<String>();
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| *c != '_')
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
     let field = norm(field);
     if !configured.iter().any(|c| norm(c) == field) {
         return None;
@@ -231,6 +258,11 @@ pub static ALL_RULES: &[&Rule] = &[
     &sl403_foreign_db_schema::FOREIGN_DB_SCHEMA,
     &sl404_undeclared_module_dependency::UNDECLARED_MODULE_DEPENDENCY,
     &sl405_conflicting_datasource::CONFLICTING_DATASOURCE,
+    &sl501_migration_without_rollback::MIGRATION_WITHOUT_ROLLBACK,
+    &sl502_incomplete_rollback::INCOMPLETE_ROLLBACK,
+    &sl503_destructive_migration::DESTRUCTIVE_MIGRATION,
+    &sl504_migration_lock_mismatch::MIGRATION_LOCK_MISMATCH,
+    &sl505_unparsed_migration_statement::UNPARSED_MIGRATION_STATEMENT,
 ];
 
 /// Looks a rule up by code or name.

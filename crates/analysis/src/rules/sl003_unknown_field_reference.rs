@@ -44,7 +44,10 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     &UNKNOWN_FIELD_REFERENCE,
                     id.file,
                     name.range,
-                    format!("{place} names `{}`, which is not a field of `{owner}`", name.name),
+                    format!(
+                        "{place} names `{}`, which is not a field of `{owner}`",
+                        name.name
+                    ),
                 ));
             }
         };
@@ -58,13 +61,23 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 let target = ctx.schema.model(target);
                 let theirs = |n: &str| target.field(n).is_some();
                 for name in rel.references.iter().flatten() {
-                    report(name, &target.name.name, "`@relation(references: ...)`", &theirs);
+                    report(
+                        name,
+                        &target.name.name,
+                        "`@relation(references: ...)`",
+                        &theirs,
+                    );
                 }
             }
         }
         for index in &model.indexes {
             for name in &index.fields {
-                report(name, &model.name.name, &format!("`{}`", index.kind.attribute()), &own);
+                report(
+                    name,
+                    &model.name.name,
+                    &format!("`{}`", index.kind.attribute()),
+                    &own,
+                );
             }
         }
     }

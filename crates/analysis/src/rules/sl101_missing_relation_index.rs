@@ -60,7 +60,9 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         // One finding per distinct column set, even if two relations share it.
         let mut seen: Vec<Vec<&str>> = Vec::new();
         for field in &model.fields {
-            let Some(cols) = field.relation.as_ref().and_then(|r| r.fields.as_ref()) else { continue };
+            let Some(cols) = field.relation.as_ref().and_then(|r| r.fields.as_ref()) else {
+                continue;
+            };
             let cols: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
             if cols.is_empty() || is_covered(model, &cols) || seen.contains(&cols) {
                 continue;
@@ -103,7 +105,11 @@ fn is_covered(model: &ModelItem, cols: &[&str]) -> bool {
     model.indexes.iter().any(|index| {
         index.kind != IndexKind::Fulltext
             && index.fields.len() >= cols.len()
-            && index.fields[..cols.len()].iter().all(|c| cols.contains(&c.name.as_str()))
-            && cols.iter().all(|c| index.fields[..cols.len()].iter().any(|i| i.name == *c))
+            && index.fields[..cols.len()]
+                .iter()
+                .all(|c| cols.contains(&c.name.as_str()))
+            && cols
+                .iter()
+                .all(|c| index.fields[..cols.len()].iter().any(|i| i.name == *c))
     })
 }

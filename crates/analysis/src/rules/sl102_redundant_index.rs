@@ -51,14 +51,28 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .map(|i| {
                 let cols: Vec<&str> = i.fields.iter().map(|f| f.name.as_str()).collect();
-                (i.kind, cols.clone(), format!("{}([{}])", i.kind.attribute(), cols.join(", ")), i.range.start)
+                (
+                    i.kind,
+                    cols.clone(),
+                    format!("{}([{}])", i.kind.attribute(), cols.join(", ")),
+                    i.range.start,
+                )
             })
             .collect();
         for f in &model.fields {
             if f.is_id || f.is_unique {
                 let attr = if f.is_id { "@id" } else { "@unique" };
-                let kind = if f.is_id { IndexKind::Id } else { IndexKind::Unique };
-                all.push((kind, vec![f.name.name.as_str()], format!("{attr} on `{}`", f.name.name), f.range.start));
+                let kind = if f.is_id {
+                    IndexKind::Id
+                } else {
+                    IndexKind::Unique
+                };
+                all.push((
+                    kind,
+                    vec![f.name.name.as_str()],
+                    format!("{attr} on `{}`", f.name.name),
+                    f.range.start,
+                ));
             }
         }
         for (i, index) in model.indexes.iter().enumerate() {
@@ -74,8 +88,14 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     // Of two identical @@index lines, report only the later.
                     && !(other.len() == cols.len() && *kind == IndexKind::Index && *start > index.range.start)
             });
-            let Some((_, (_, other, what, start))) = covering else { continue };
-            let why = if other.len() == cols.len() { "duplicates" } else { "is a prefix of" };
+            let Some((_, (_, other, what, start))) = covering else {
+                continue;
+            };
+            let why = if other.len() == cols.len() {
+                "duplicates"
+            } else {
+                "is a prefix of"
+            };
             let other_range = model
                 .indexes
                 .iter()
@@ -99,7 +119,11 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .with_fix(Fix {
                     title: format!("Remove `@@index([{}])`", cols.join(", ")),
                     applicability: Applicability::Unsafe,
-                    edits: vec![Edit::Replace { file: id.file, range: index.line_range, content: String::new() }],
+                    edits: vec![Edit::Replace {
+                        file: id.file,
+                        range: index.line_range,
+                        content: String::new(),
+                    }],
                 }),
             );
         }

@@ -40,7 +40,9 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for (child_id, field, parent_id) in ctx.schema.relations() {
-        let Some(on_delete) = ctx.cascade(field) else { continue };
+        let Some(on_delete) = ctx.cascade(field) else {
+            continue;
+        };
         let child = ctx.schema.model(child_id);
         if !ctx.is_audit_model(child) {
             continue;
@@ -52,7 +54,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 child_id.file,
                 on_delete.range,
                 format!(
-                    "deleting a `{}` deletes its `{}` audit records through `{}.{}` (onDelete: Cascade); audit trails must be append-only",
+                    "deleting a `{}` row deletes its `{}` audit records through `{}.{}` (onDelete: Cascade); audit trails must be append-only",
                     parent.name.name, child.name.name, child.name.name, field.name.name
                 ),
             )

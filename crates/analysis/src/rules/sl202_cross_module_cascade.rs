@@ -39,7 +39,9 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for (child_id, field, parent_id) in ctx.schema.relations() {
-        let Some(on_delete) = ctx.cascade(field) else { continue };
+        let Some(on_delete) = ctx.cascade(field) else {
+            continue;
+        };
         let child_module = ctx.schema.module(Decl::Model(child_id));
         let parent_module = ctx.schema.module(Decl::Model(parent_id));
         if child_module == parent_module {
@@ -53,7 +55,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 child_id.file,
                 on_delete.range,
                 format!(
-                    "deleting a `{}` (module `{parent_module}`) deletes `{}` records of module `{child_module}` through `{}.{}`",
+                    "deleting a `{}` row (module `{parent_module}`) deletes `{}` records of module `{child_module}` through `{}.{}`",
                     parent.name.name, child.name.name, child.name.name, field.name.name
                 ),
             )

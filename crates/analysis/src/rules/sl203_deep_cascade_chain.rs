@@ -54,7 +54,9 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
     let mut memo: HashMap<ModelId, Vec<ModelId>> = HashMap::new();
     for (child_id, field, parent_id) in ctx.schema.relations() {
-        let Some(on_delete) = ctx.cascade(field) else { continue };
+        let Some(on_delete) = ctx.cascade(field) else {
+            continue;
+        };
         // The longest chain of cascades from a root down to `parent`.
         let mut chain = longest_chain(parent_id, &parents, &mut memo, &mut Vec::new());
         chain.push(child_id);
@@ -62,14 +64,17 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if depth <= max {
             continue;
         }
-        let names: Vec<&str> = chain.iter().map(|m| ctx.schema.model(*m).name.name.as_str()).collect();
+        let names: Vec<&str> = chain
+            .iter()
+            .map(|m| ctx.schema.model(*m).name.name.as_str())
+            .collect();
         let child = ctx.schema.model(child_id);
         out.push(Diagnostic::new(
             &DEEP_CASCADE_CHAIN,
             child_id.file,
             on_delete.range,
             format!(
-                "`{}.{}` ends a cascade chain of depth {depth} (max {max}): deleting a `{}` deletes down the chain {}",
+                "`{}.{}` ends a cascade chain of depth {depth} (max {max}): deleting a `{}` row deletes down the chain {}",
                 child.name.name,
                 field.name.name,
                 names[0],

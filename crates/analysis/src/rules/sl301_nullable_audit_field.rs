@@ -54,13 +54,26 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             if field.arity != Arity::Optional {
                 continue;
             }
-            let Some(kind) = audit_field_kind(&ctx.config.audit.fields, &field.name.name) else { continue };
-            let Some(modifier) = field.modifier_range else { continue };
-            let mut edits = vec![Edit::Replace { file: id.file, range: modifier, content: String::new() }];
-            let is_time = field.type_name.as_ref().is_some_and(|t| t.name == "DateTime");
+            let Some(kind) = audit_field_kind(&ctx.config.audit.fields, &field.name.name) else {
+                continue;
+            };
+            let Some(modifier) = field.modifier_range else {
+                continue;
+            };
+            let mut edits = vec![Edit::Replace {
+                file: id.file,
+                range: modifier,
+                content: String::new(),
+            }];
+            let is_time = field
+                .type_name
+                .as_ref()
+                .is_some_and(|t| t.name == "DateTime");
             let addition = match kind {
                 AuditField::UpdatedAt if is_time && !field.updated_at => Some(" @updatedAt"),
-                _ if is_time && field.default.is_none() && !field.updated_at => Some(" @default(now())"),
+                _ if is_time && field.default.is_none() && !field.updated_at => {
+                    Some(" @default(now())")
+                }
                 _ => None,
             };
             if let Some(text) = addition {
@@ -71,7 +84,11 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 });
             }
             let title = match addition {
-                Some(text) => format!("Make `{}` required and add `{}`", field.name.name, text.trim()),
+                Some(text) => format!(
+                    "Make `{}` required and add `{}`",
+                    field.name.name,
+                    text.trim()
+                ),
                 None => format!("Make `{}` required", field.name.name),
             };
             out.push(
@@ -84,7 +101,11 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         model.name.name, field.name.name
                     ),
                 )
-                .with_fix(Fix { title, applicability: Applicability::Unsafe, edits }),
+                .with_fix(Fix {
+                    title,
+                    applicability: Applicability::Unsafe,
+                    edits,
+                }),
             );
         }
     }

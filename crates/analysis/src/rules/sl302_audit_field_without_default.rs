@@ -47,20 +47,33 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for field in &model.fields {
-            if field.arity != Arity::Required || field.type_name.as_ref().is_none_or(|t| t.name != "DateTime") {
+            if field.arity != Arity::Required
+                || field
+                    .type_name
+                    .as_ref()
+                    .is_none_or(|t| t.name != "DateTime")
+            {
                 continue;
             }
-            let (missing, attribute) = match audit_field_kind(&ctx.config.audit.fields, &field.name.name) {
-                Some(AuditField::CreatedAt) if field.default.is_none() => ("`@default(now())`", "@default(now())"),
-                Some(AuditField::UpdatedAt) if !field.updated_at => ("`@updatedAt`", "@updatedAt"),
-                _ => continue,
-            };
+            let (missing, attribute) =
+                match audit_field_kind(&ctx.config.audit.fields, &field.name.name) {
+                    Some(AuditField::CreatedAt) if field.default.is_none() => {
+                        ("`@default(now())`", "@default(now())")
+                    }
+                    Some(AuditField::UpdatedAt) if !field.updated_at => {
+                        ("`@updatedAt`", "@updatedAt")
+                    }
+                    _ => continue,
+                };
             out.push(
                 Diagnostic::new(
                     &AUDIT_FIELD_WITHOUT_DEFAULT,
                     id.file,
                     field.name.range,
-                    format!("audit field `{}.{}` has no {missing}", model.name.name, field.name.name),
+                    format!(
+                        "audit field `{}.{}` has no {missing}",
+                        model.name.name, field.name.name
+                    ),
                 )
                 .with_fix(Fix {
                     title: format!("Add `{attribute}` to `{}`", field.name.name),

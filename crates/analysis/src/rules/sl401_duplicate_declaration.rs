@@ -45,7 +45,13 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .map(|d| match d {
                 Decl::Enum(e) => {
-                    let mut values: Vec<&str> = ctx.schema.enum_(*e).values.iter().map(|v| v.name.as_str()).collect();
+                    let mut values: Vec<&str> = ctx
+                        .schema
+                        .enum_(*e)
+                        .values
+                        .iter()
+                        .map(|v| v.name.as_str())
+                        .collect();
                     values.sort();
                     Some(values)
                 }
@@ -76,7 +82,14 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             for (j, other) in decls.iter().enumerate() {
                 if i != j {
                     let (f, r) = ctx.name_location(*other);
-                    d = d.with_related(f, r, format!("also declared here (module `{}`)", ctx.schema.module(*other)));
+                    d = d.with_related(
+                        f,
+                        r,
+                        format!(
+                            "also declared here (module `{}`)",
+                            ctx.schema.module(*other)
+                        ),
+                    );
                 }
             }
             out.push(d);

@@ -46,13 +46,19 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let schema = m.schema.as_ref().map_or(String::new(), |s| s.0.clone());
-        groups.entry((false, schema, m.table().to_string())).or_default().push((Decl::Model(id), m.name.name.clone()));
+        groups
+            .entry((false, schema, m.table().to_string()))
+            .or_default()
+            .push((Decl::Model(id), m.name.name.clone()));
     }
     for &id in &ctx.schema.enums {
         let e = ctx.schema.enum_(id);
         let schema = e.schema.as_ref().map_or(String::new(), |s| s.0.clone());
         let table = e.map.clone().unwrap_or_else(|| e.name.name.clone());
-        groups.entry((true, schema, table)).or_default().push((Decl::Enum(id), e.name.name.clone()));
+        groups
+            .entry((true, schema, table))
+            .or_default()
+            .push((Decl::Enum(id), e.name.name.clone()));
     }
     for ((is_enum, schema, table), decls) in groups {
         let mut distinct: Vec<&str> = decls.iter().map(|(_, n)| n.as_str()).collect();
@@ -62,16 +68,26 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let object = if is_enum { "type" } else { "table" };
-        let qualified = if schema.is_empty() { format!("\"{table}\"") } else { format!("\"{schema}\".\"{table}\"") };
+        let qualified = if schema.is_empty() {
+            format!("\"{table}\"")
+        } else {
+            format!("\"{schema}\".\"{table}\"")
+        };
         for (i, (decl, name)) in decls.iter().enumerate() {
             let (file, range) = ctx.name_location(*decl);
-            let others: Vec<&str> =
-                decls.iter().filter(|(_, n)| n != name).map(|(_, n)| n.as_str()).collect::<Vec<_>>();
+            let others: Vec<&str> = decls
+                .iter()
+                .filter(|(_, n)| n != name)
+                .map(|(_, n)| n.as_str())
+                .collect::<Vec<_>>();
             let mut d = Diagnostic::new(
                 &TABLE_NAME_COLLISION,
                 file,
                 range,
-                format!("`{name}` maps to {object} {qualified}, which `{}` also maps to", others.join("`, `")),
+                format!(
+                    "`{name}` maps to {object} {qualified}, which `{}` also maps to",
+                    others.join("`, `")
+                ),
             );
             for (j, (other, other_name)) in decls.iter().enumerate() {
                 if i != j && other_name != name {

@@ -52,7 +52,12 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         .models
         .iter()
         .map(|m| ctx.schema.module(Decl::Model(*m)))
-        .chain(ctx.schema.enums.iter().map(|e| ctx.schema.module(Decl::Enum(*e))))
+        .chain(
+            ctx.schema
+                .enums
+                .iter()
+                .map(|e| ctx.schema.module(Decl::Enum(*e))),
+        )
         .chain(ctx.config.modules.keys().map(String::as_str))
         .collect();
     let owner = |db_schema: &str| -> Option<String> {
@@ -103,7 +108,10 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         };
         if let Some(listed) = &listed {
             if !listed.contains(db_schema.as_str()) {
-                let ds = ctx.schema.datasource().expect("listed schemas come from a datasource");
+                let ds = ctx
+                    .schema
+                    .datasource()
+                    .expect("listed schemas come from a datasource");
                 let ds_file = ctx.schema.datasources[0].0;
                 out.push(
                     Diagnostic::new(

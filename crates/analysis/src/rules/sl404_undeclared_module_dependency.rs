@@ -43,13 +43,23 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if from == to {
             continue;
         }
-        let Some(deps) = ctx.config.modules.get(from).and_then(|m| m.depends_on.as_ref()) else { continue };
+        let Some(deps) = ctx
+            .config
+            .modules
+            .get(from)
+            .and_then(|m| m.depends_on.as_ref())
+        else {
+            continue;
+        };
         if deps.iter().any(|d| d == to) {
             continue;
         }
         let model = ctx.schema.model(from_id);
         let target = ctx.schema.model(to_id);
-        let range = field.type_name.as_ref().map_or(field.name.range, |t| t.range);
+        let range = field
+            .type_name
+            .as_ref()
+            .map_or(field.name.range, |t| t.range);
         out.push(
             Diagnostic::new(
                 &UNDECLARED_MODULE_DEPENDENCY,

@@ -50,7 +50,8 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let mut seen: HashMap<&str, (crate::db::SourceFile, schemalint_syntax::TextRange)> = HashMap::new();
+    let mut seen: HashMap<&str, (crate::db::SourceFile, schemalint_syntax::TextRange)> =
+        HashMap::new();
     for &file in &ctx.schema.schema_files {
         for generator in &ctx.schema.items(file).generators {
             match seen.get(generator.name.as_str()) {

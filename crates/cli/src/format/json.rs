@@ -25,8 +25,23 @@ struct JsonDiagnostic<'a> {
     file: &'a str,
     start: Position,
     end: Position,
-    fix: Option<()>,
+    fix: Option<JsonFix<'a>>,
     related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'a str,
+    title: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: &'a str,
+    start: Position,
+    end: Position,
+    content: &'a str,
 }
 
 #[derive(Serialize)]
@@ -60,7 +75,20 @@ pub(crate) fn write(report: &Report, out: &mut impl Write) -> std::io::Result<()
                 file: file(&e.location),
                 start: e.location.start,
                 end: e.location.end,
-                fix: None,
+                fix: e.diagnostic.fix.as_ref().map(|f| JsonFix {
+                    applicability: f.applicability.as_str(),
+                    title: &f.title,
+                    edits: e
+                        .fix_edits
+                        .iter()
+                        .map(|x| JsonEdit {
+                            file: &x.file,
+                            start: x.start,
+                            end: x.end,
+                            content: &x.content,
+                        })
+                        .collect(),
+                }),
                 related: e
                     .related
                     .iter()

@@ -1,0 +1,86 @@
+//! Migrations as the rules see them: each `migration.sql` with its down
+//! files, and every SQL file analysed once per text (a salsa query).
+
+pub mod sql;
+
+use std::sync::Arc;
+
+use crate::db::{Db, FileKind, SourceFile};
+use crate::semantic;
+
+/// The statements of one SQL file, analysed in the workspace's dialect.
+#[salsa::tracked(returns(ref))]
+pub fn statements(db: &dyn Db, file: SourceFile) -> Arc<Vec<sql::Statement>> {
+    Arc::new(sql::analyze(file.text(db), dialect(db)))
+}
+
+/// The SQL dialect: the datasource's provider, else the lock file's, else
+/// PostgreSQL.
+#[salsa::tracked(returns(copy))]
+pub fn dialect(db: &dyn Db) -> sql::Dialect {
+    if let Some(provider) = semantic::schema(db).provider() {
+        return sql::Dialect::from_provider(provider);
+    }
+    let lock = db
+        .workspace()
+        .files(db)
+        .iter()
+        .find(|f| f.kind(db) == FileKind::MigrationLock)
+        .copied();
+    lock.and_then(|f| lock_provider(f.text(db)))
+        .map_or(sql::Dialect::Postgres, |(p, _)| {
+            sql::Dialect::from_provider(&p)
+        })
+}
+
+/// The `provider = "..."` value of a `migration_lock.toml` and the byte
+/// range of its line.
+pub fn lock_provider(text: &str) -> Option<(String, std::ops::Range<usize>)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if let Some(rest) = trimmed.strip_prefix("provider") {
+            let value = rest.trim_start().strip_prefix('=')?.trim();
+            let value = value
+                .split('#')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"');
+            let start = offset + (line.len() - line.trim_start().len());
+            return Some((value.to_string(), start..start + trimmed.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// A migration folder: its `migration.sql` and the down files beside it.
+pub struct Migration {
+    pub up: SourceFile,
+    pub downs: Vec<SourceFile>,
+    /// The folder, relative to the workspace root.
+    pub folder: String,
+}
+
+fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Every migration of the workspace, in workspace order.
+pub fn migrations(db: &dyn Db) -> Vec<Migration> {
+    let files = db.workspace().files(db);
+    files
+        .iter()
+        .filter(|f| f.kind(db) == FileKind::Migration)
+        .map(|&up| {
+            let folder = folder_of(up.path(db)).to_string();
+            let downs = files
+                .iter()
+                .filter(|d| d.kind(db) == FileKind::Down && folder_of(d.path(db)) == folder)
+                .copied()
+                .collect();
+            Migration { up, downs, folder }
+        })
+        .collect()
+}
