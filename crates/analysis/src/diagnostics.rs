@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::db::{Db, FileKind, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, Rule};
-use crate::semantic;
+use crate::{semantic, suppression};
 
 /// Findings of the rules that look at the whole workspace, for all files.
 #[salsa::tracked(returns(ref))]
@@ -36,6 +36,11 @@ pub(crate) fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic>
     );
     let config = db.workspace().config(db).clone();
     out.retain(|d| is_enabled(&config.rules, d.rule));
+    let suppressions = suppression::suppressions(db, file);
+    if *suppressions != suppression::Suppressions::default() {
+        let index = crate::db::line_index(db, file);
+        out.retain(|d| !suppressions.is_suppressed(index.line_of(d.range.start), d));
+    }
     for d in &mut out {
         if let Some(sev) = config
             .rules

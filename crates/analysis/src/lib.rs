@@ -15,6 +15,7 @@ pub mod items;
 pub mod migrations;
 pub mod rules;
 pub mod semantic;
+pub mod suppression;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -458,3 +458,15 @@ fn undeclared_module_dependency() {
           related src/core/schema.prisma:11:7 `Project` is declared in module `core`
     "#]].assert_eq(&render(&host, &d));
 }
+
+#[test]
+fn suppression_comments() {
+    check(
+        "suppressions",
+        expect![[r#"
+        prisma/migrations/1_init/migration.sql:5:1 SL503 this statement drops table "c": no rollback can restore the data
+        prisma/schema.prisma:21:3 SL101 relation `Child.c` to `Parent` has no index on [cId]: queries and deletes from `Parent` scan the whole `Child` table
+          fix (safe): Add `@@index([cId])` to `Child`
+    "#]],
+    );
+}
