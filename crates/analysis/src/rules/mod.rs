@@ -321,3 +321,45 @@ mod tests {
         assert!(!r.matches("SL1") && !r.matches("") && !r.matches("SL0011"));
     }
 }
+
+/// `docs/rules.md`, generated from the rules' manuals.
+pub fn rules_markdown() -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated from the rule doc comments by `UPDATE_EXPECT=1 cargo test -p schemalint-analysis rules_doc`. Do not edit. -->\n\n| code | name | default severity | fix |\n|---|---|---|---|\n",
+    );
+    for r in ALL_RULES {
+        let fix = match r.fix {
+            FixAvailability::None => "none",
+            FixAvailability::Safe => "safe",
+            FixAvailability::Unsafe => "unsafe",
+            FixAvailability::Sometimes => "safe or unsafe",
+        };
+        out += &format!(
+            "| [{}](#{}) | `{}` | {} | {fix} |\n",
+            r.code,
+            r.code.to_lowercase(),
+            r.name,
+            r.default_severity.as_str()
+        );
+    }
+    for r in ALL_RULES {
+        let doc = r.doc().replace("\n## ", "\n### ");
+        let doc = doc.strip_prefix("## ").map_or(doc.clone(), |d| format!("### {d}"));
+        out += &format!(
+            "\n## {}\n\n`{}` · default severity: {}\n\n{}\n",
+            r.code,
+            r.name,
+            r.default_severity.as_str(),
+            doc.trim_end()
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod docs {
+    #[test]
+    fn rules_doc_is_current() {
+        expect_test::expect_file!["../../../../docs/rules.md"].assert_eq(&super::rules_markdown());
+    }
+}
