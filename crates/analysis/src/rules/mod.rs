@@ -344,7 +344,9 @@ pub fn rules_markdown() -> String {
     }
     for r in ALL_RULES {
         let doc = r.doc().replace("\n## ", "\n### ");
-        let doc = doc.strip_prefix("## ").map_or(doc.clone(), |d| format!("### {d}"));
+        let doc = doc
+            .strip_prefix("## ")
+            .map_or(doc.clone(), |d| format!("### {d}"));
         out += &format!(
             "\n## {}\n\n`{}` · default severity: {}\n\n{}\n",
             r.code,
