@@ -11,6 +11,7 @@ pub mod db;
 pub mod diagnostic;
 mod diagnostics;
 pub mod fix;
+mod ide;
 pub mod items;
 pub mod migrations;
 pub mod rules;
@@ -21,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use salsa::Setter;
-use schemalint_syntax::LineIndex;
+use schemalint_syntax::{LineIndex, TextRange};
 
 pub use config::{Config, ConfigError};
 pub use db::{FileKind, SourceFile};
@@ -156,6 +157,21 @@ impl Analysis {
     /// severities) and suppression comments, sorted by position.
     pub fn diagnostics(&self, file: SourceFile) -> Cancellable<Vec<Diagnostic>> {
         Cancelled::catch(|| diagnostics::file_diagnostics(&self.db, file).clone())
+    }
+
+    /// The declaration of the name at byte `offset` of `file`: a model,
+    /// enum or type for a type name, a field for a field reference.
+    pub fn definition(
+        &self,
+        file: SourceFile,
+        offset: usize,
+    ) -> Cancellable<Option<(SourceFile, TextRange)>> {
+        Cancelled::catch(|| ide::definition(&self.db, file, offset))
+    }
+
+    /// A Markdown summary of the declaration or field at `offset`.
+    pub fn symbol_info(&self, file: SourceFile, offset: usize) -> Cancellable<Option<String>> {
+        Cancelled::catch(|| ide::symbol_info(&self.db, file, offset))
     }
 
     /// Every diagnostic of the workspace, grouped by file in file order.

@@ -26,6 +26,8 @@ enum Command {
     Check(CheckArgs),
     /// List every rule with its code, name, default severity and fix.
     Rules,
+    /// Run the language server over standard input and output.
+    Lsp,
     /// Print the manual of one rule, e.g. `schemalint explain SL101`.
     Explain {
         /// A rule code (`SL101`) or name (`missing-relation-index`).
@@ -91,6 +93,19 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Explain { rule } => explain(&rule),
+        Command::Lsp => match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => {
+                runtime.block_on(schemalint_lsp::run_stdio());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot start the server's runtime: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

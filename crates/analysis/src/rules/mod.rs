@@ -159,6 +159,9 @@ pub(crate) fn audit_field_kind(configured: &[String], field: &str) -> Option<Aud
     })
 }
 
+/// Where `docs/rules.md` is published.
+const DOCS_URL: &str = "https://github.com/schemalint/schemalint/blob/main/docs/rules.md";
+
 /// A rule's fixed metadata.
 #[derive(Debug)]
 pub struct Rule {
@@ -222,11 +225,7 @@ impl Rule {
 
     /// A link to the rule's documentation.
     pub fn url(&self) -> String {
-        format!(
-            "{}/blob/main/docs/rules.md#{}",
-            env!("CARGO_PKG_REPOSITORY"),
-            self.code.to_lowercase()
-        )
+        format!("{DOCS_URL}#{}", self.code.to_lowercase())
     }
 
     /// Whether a `--select`/`--ignore` entry names this rule: an exact code,

@@ -1,0 +1,93 @@
+//! Conversions between the analysis' plain data and LSP types. Positions
+//! use the negotiated encoding: UTF-8 when the client offers it, else UTF-16.
+
+use schemalint_analysis::{Diagnostic, Severity, Tag};
+use schemalint_syntax::{LineCol, LineIndex, TextRange};
+use tower_lsp_server::ls_types as lsp;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+pub(crate) fn position(
+    index: &LineIndex,
+    text: &str,
+    offset: usize,
+    enc: Encoding,
+) -> lsp::Position {
+    let lc = match enc {
+        Encoding::Utf8 => index.line_col_utf8(text, offset),
+        Encoding::Utf16 => index.line_col_utf16(text, offset),
+    };
+    lsp::Position {
+        line: lc.line,
+        character: lc.col,
+    }
+}
+
+pub(crate) fn range(index: &LineIndex, text: &str, r: TextRange, enc: Encoding) -> lsp::Range {
+    lsp::Range {
+        start: position(index, text, r.start, enc),
+        end: position(index, text, r.end, enc),
+    }
+}
+
+/// The byte offset of an LSP position, clamped into the text.
+pub(crate) fn offset(index: &LineIndex, text: &str, pos: lsp::Position, enc: Encoding) -> usize {
+    let lc = LineCol {
+        line: pos.line,
+        col: pos.character,
+    };
+    match enc {
+        Encoding::Utf8 => index.offset_utf8(text, lc),
+        Encoding::Utf16 => index.offset_utf16(text, lc),
+    }
+}
+
+pub(crate) fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
+    }
+}
+
+/// An LSP diagnostic. `locate` resolves a file and range of the workspace
+/// to a URI and an LSP range (for related information).
+pub(crate) fn diagnostic(
+    d: &Diagnostic,
+    range: lsp::Range,
+    related: Vec<lsp::DiagnosticRelatedInformation>,
+) -> lsp::Diagnostic {
+    let href = d.rule.url().parse::<lsp::Uri>().ok();
+    let mut tags = Vec::new();
+    for tag in &d.tags {
+        match tag {
+            Tag::Unnecessary => tags.push(lsp::DiagnosticTag::UNNECESSARY),
+        }
+    }
+    lsp::Diagnostic {
+        range,
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.rule.code.to_string())),
+        code_description: href.map(|href| lsp::CodeDescription { href }),
+        source: Some("schemalint".into()),
+        message: format!("{} ({})", d.message, d.rule.name),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: (!tags.is_empty()).then_some(tags),
+        data: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rule_urls_are_valid_uris() {
+        for rule in schemalint_analysis::rules::ALL_RULES {
+            let parsed = rule.url().parse::<super::lsp::Uri>();
+            assert!(parsed.is_ok(), "{}: {:?}", rule.url(), parsed.err());
+        }
+    }
+}

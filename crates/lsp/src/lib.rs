@@ -1,0 +1,650 @@
+//! The schemalint language server.
+//!
+//! It owns an [`AnalysisHost`] and the open buffers (ropey). Every
+//! `didOpen`/`didChange` is applied to the buffer and to the salsa input
+//! synchronously, under one lock and before any `.await`, so edits apply in
+//! the order the client sent them. Diagnostics are then computed on a
+//! snapshot on a blocking thread; a newer edit cancels that work (salsa
+//! cancellation), and results are only published if no newer edit arrived,
+//! so the client never sees diagnostics for an older text than it holds.
+//!
+//! Only this crate knows LSP types and JSON-RPC.
+
+mod convert;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ropey::Rope;
+use schemalint_analysis::{
+    fix, Analysis, AnalysisHost, Applicability, Diagnostic, Edit, FileKind, SourceFile,
+};
+use schemalint_project::Project;
+use schemalint_syntax::{LineIndex, TextRange};
+use tower_lsp_server::jsonrpc::Result as RpcResult;
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use convert::Encoding;
+
+/// Serves LSP over the given streams until the client exits.
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: tokio::io::AsyncRead + Unpin,
+    O: tokio::io::AsyncWrite,
+{
+    let (service, socket) = LspService::new(Backend::new);
+    Server::new(input, output, socket).serve(service).await;
+}
+
+/// Serves LSP over stdin and stdout.
+pub async fn run_stdio() {
+    serve(tokio::io::stdin(), tokio::io::stdout()).await;
+}
+
+struct Document {
+    rope: Rope,
+    version: i32,
+}
+
+struct State {
+    root: Option<PathBuf>,
+    host: AnalysisHost,
+    docs: HashMap<String, Document>,
+    encoding: Encoding,
+    /// Bumped on every change; published results must match it.
+    generation: u64,
+    /// Files that had diagnostics last time, so fixed files get cleared.
+    published: Vec<String>,
+}
+
+struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+}
+
+impl Backend {
+    fn new(client: Client) -> Self {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(State {
+                root: None,
+                host: AnalysisHost::new(),
+                docs: HashMap::new(),
+                encoding: Encoding::Utf16,
+                generation: 0,
+                published: Vec::new(),
+            })),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock leaves plain data behind; keep serving.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Computes and publishes diagnostics for every workspace file, unless a
+    /// newer change supersedes this one.
+    async fn publish(&self) {
+        let (generation, analysis, root, encoding, versions) = {
+            let state = self.lock();
+            let versions: HashMap<String, i32> = state
+                .docs
+                .iter()
+                .map(|(k, d)| (k.clone(), d.version))
+                .collect();
+            (
+                state.generation,
+                state.host.analysis(),
+                state.root.clone(),
+                state.encoding,
+                versions,
+            )
+        };
+        let Some(root) = root else { return };
+        let computed =
+            tokio::task::spawn_blocking(move || collect_diagnostics(&analysis, &root, encoding))
+                .await;
+        let Ok(Ok(by_file)) = computed else { return };
+        let to_publish = {
+            let mut state = self.lock();
+            if state.generation != generation {
+                return;
+            }
+            let mut out: Vec<(String, lsp::Uri, Vec<lsp::Diagnostic>)> = Vec::new();
+            for (rel, (uri, diags)) in &by_file {
+                out.push((rel.clone(), uri.clone(), diags.clone()));
+            }
+            for rel in &state.published {
+                if !by_file.contains_key(rel) {
+                    if let Some(root) = &state.root {
+                        if let Some(uri) = lsp::Uri::from_file_path(root.join(rel)) {
+                            out.push((rel.clone(), uri, Vec::new()));
+                        }
+                    }
+                }
+            }
+            state.published = by_file.keys().cloned().collect();
+            out
+        };
+        for (rel, uri, diags) in to_publish {
+            self.client
+                .publish_diagnostics(uri, diags, versions.get(&rel).copied())
+                .await;
+        }
+    }
+
+    /// The workspace-relative path of a URI, if it is inside the root.
+    fn rel(state: &State, uri: &lsp::Uri) -> Option<String> {
+        let path = uri.to_file_path()?;
+        let root = state.root.as_ref()?;
+        path.strip_prefix(root)
+            .ok()
+            .map(|p| schemalint_project::relative(Path::new(""), p))
+    }
+}
+
+type FileDiagnostics = HashMap<String, (lsp::Uri, Vec<lsp::Diagnostic>)>;
+
+fn collect_diagnostics(
+    analysis: &Analysis,
+    root: &Path,
+    encoding: Encoding,
+) -> Result<FileDiagnostics, schemalint_analysis::Cancelled> {
+    let mut out = FileDiagnostics::new();
+    let mut indexes: HashMap<SourceFile, LineIndex> = HashMap::new();
+    let mut locate = |file: SourceFile, range: TextRange| {
+        let text = analysis.text(file);
+        let index = indexes.entry(file).or_insert_with(|| LineIndex::new(text));
+        convert::range(index, text, range, encoding)
+    };
+    for file in analysis.files() {
+        let rel = analysis.path(file).to_string();
+        let Some(uri) = lsp::Uri::from_file_path(root.join(&rel)) else {
+            continue;
+        };
+        let mut diags = Vec::new();
+        for d in analysis.diagnostics(file)? {
+            let related = d
+                .related
+                .iter()
+                .filter_map(|r| {
+                    Some(lsp::DiagnosticRelatedInformation {
+                        location: lsp::Location {
+                            uri: lsp::Uri::from_file_path(root.join(analysis.path(r.file)))?,
+                            range: locate(r.file, r.range),
+                        },
+                        message: r.message.clone(),
+                    })
+                })
+                .collect();
+            diags.push(convert::diagnostic(&d, locate(file, d.range), related));
+        }
+        if !diags.is_empty() {
+            out.insert(rel, (uri, diags));
+        }
+    }
+    Ok(out)
+}
+
+fn kind_of(rel: &str, down_names: &[String]) -> Option<FileKind> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if name.ends_with(".prisma") {
+        Some(FileKind::Schema)
+    } else if name == "migration.sql" {
+        Some(FileKind::Migration)
+    } else if name == "migration_lock.toml" {
+        Some(FileKind::MigrationLock)
+    } else if down_names.iter().any(|d| d == name) {
+        Some(FileKind::Down)
+    } else {
+        None
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> RpcResult<lsp::InitializeResult> {
+        #[allow(deprecated)]
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .and_then(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+            .or_else(|| {
+                params
+                    .root_uri
+                    .as_ref()
+                    .and_then(|u| u.to_file_path().map(|p| p.into_owned()))
+            });
+        let offers_utf8 = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|e| e.contains(&lsp::PositionEncodingKind::UTF8));
+        let mut problems = Vec::new();
+        {
+            let mut state = self.lock();
+            state.encoding = if offers_utf8 {
+                Encoding::Utf8
+            } else {
+                Encoding::Utf16
+            };
+            if let Some(root) = &root {
+                match schemalint_project::discover(root) {
+                    Ok(project) => {
+                        problems = load(&project, &mut state.host);
+                    }
+                    Err(e) => problems.push(e.to_string()),
+                }
+            }
+            state.root = root;
+        }
+        for p in problems {
+            self.client.log_message(lsp::MessageType::WARNING, p).await;
+        }
+        Ok(lsp::InitializeResult {
+            server_info: Some(lsp::ServerInfo {
+                name: "schemalint".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            capabilities: lsp::ServerCapabilities {
+                position_encoding: Some(if offers_utf8 {
+                    lsp::PositionEncodingKind::UTF8
+                } else {
+                    lsp::PositionEncodingKind::UTF16
+                }),
+                text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(
+                    lsp::TextDocumentSyncKind::INCREMENTAL,
+                )),
+                code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                    lsp::CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            lsp::CodeActionKind::QUICKFIX,
+                            lsp::CodeActionKind::new("source.fixAll.schemalint"),
+                        ]),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                definition_provider: Some(lsp::OneOf::Left(true)),
+                ..Default::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        self.publish().await;
+    }
+
+    async fn shutdown(&self) -> RpcResult<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        {
+            let mut state = self.lock();
+            let Some(rel) = Self::rel(&state, &params.text_document.uri) else {
+                return;
+            };
+            let down = state.host.config().migrations.down.clone();
+            let Some(kind) = kind_of(&rel, &down) else {
+                return;
+            };
+            let text = params.text_document.text;
+            state.host.set_file(&rel, kind, Arc::from(text.as_str()));
+            state.docs.insert(
+                rel,
+                Document {
+                    rope: Rope::from_str(&text),
+                    version: params.text_document.version,
+                },
+            );
+            state.generation += 1;
+        }
+        self.publish().await;
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        {
+            let mut state = self.lock();
+            let Some(rel) = Self::rel(&state, &params.text_document.uri) else {
+                return;
+            };
+            let encoding = state.encoding;
+            let Some(doc) = state.docs.get_mut(&rel) else {
+                return;
+            };
+            for change in params.content_changes {
+                apply_change(&mut doc.rope, change, encoding);
+            }
+            doc.version = params.text_document.version;
+            let text = doc.rope.to_string();
+            let down = state.host.config().migrations.down.clone();
+            let kind = kind_of(&rel, &down).unwrap_or(FileKind::Schema);
+            state.host.set_file(&rel, kind, Arc::from(text));
+            state.generation += 1;
+        }
+        self.publish().await;
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let mut state = self.lock();
+        if let Some(rel) = Self::rel(&state, &params.text_document.uri) {
+            state.docs.remove(&rel);
+        }
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> RpcResult<Option<lsp::CodeActionResponse>> {
+        let state = self.lock();
+        let Some(rel) = Self::rel(&state, &params.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some(file) = state.host.file(&rel) else {
+            return Ok(None);
+        };
+        let Some(root) = state.root.clone() else {
+            return Ok(None);
+        };
+        let analysis = state.host.analysis();
+        let encoding = state.encoding;
+        drop(state);
+        let Ok(diagnostics) = analysis.diagnostics(file) else {
+            return Ok(None);
+        };
+        let text = analysis.text(file).clone();
+        let index = LineIndex::new(&text);
+        let start = convert::offset(&index, &text, params.range.start, encoding);
+        let end = convert::offset(&index, &text, params.range.end, encoding);
+        let only_fix_all = params
+            .context
+            .only
+            .as_ref()
+            .is_some_and(|o| o.iter().all(|k| k.as_str().starts_with("source.fixAll")));
+        let mut actions = Vec::new();
+        if !only_fix_all {
+            for d in diagnostics
+                .iter()
+                .filter(|d| d.range.start <= end && start <= d.range.end)
+            {
+                let lsp_diag = convert::diagnostic(
+                    d,
+                    convert::range(&index, &text, d.range, encoding),
+                    Vec::new(),
+                );
+                if let Some(f) = &d.fix {
+                    if let Some(edit) = workspace_edit(&analysis, &root, &f.edits, encoding) {
+                        actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                            title: format!("{} ({} fix)", f.title, f.applicability.as_str()),
+                            kind: Some(lsp::CodeActionKind::QUICKFIX),
+                            diagnostics: Some(vec![lsp_diag.clone()]),
+                            edit: Some(edit),
+                            is_preferred: Some(f.applicability == Applicability::Safe),
+                            ..Default::default()
+                        }));
+                    }
+                }
+                if let Some(edit) = ignore_edit(&analysis, &root, file, d, &index, encoding) {
+                    actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        title: format!("Ignore {} on this line", d.rule.code),
+                        kind: Some(lsp::CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![lsp_diag]),
+                        edit: Some(edit),
+                        is_preferred: Some(false),
+                        ..Default::default()
+                    }));
+                }
+            }
+        }
+        // All safe fixes of this file at once.
+        let safe: Vec<_> = diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| {
+                f.applicability == Applicability::Safe
+                    && f.edits
+                        .iter()
+                        .all(|e| matches!(e, Edit::Replace { file: f, .. } if *f == file))
+            })
+            .collect();
+        if !safe.is_empty() {
+            let applied = fix::apply(&safe, |f| analysis.text(f).to_string());
+            if let Some((_, new_text)) = applied.changed.into_iter().next() {
+                let whole = convert::range(&index, &text, TextRange::new(0, text.len()), encoding);
+                let mut changes = HashMap::new();
+                changes.insert(
+                    params.text_document.uri.clone(),
+                    vec![lsp::TextEdit {
+                        range: whole,
+                        new_text,
+                    }],
+                );
+                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: "Fix all safe schemalint findings".into(),
+                    kind: Some(lsp::CodeActionKind::new("source.fixAll.schemalint")),
+                    edit: Some(lsp::WorkspaceEdit {
+                        changes: Some(changes),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }));
+            }
+        }
+        Ok(Some(actions))
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
+        let state = self.lock();
+        let uri = &params.text_document_position_params.text_document.uri;
+        let Some(rel) = Self::rel(&state, uri) else {
+            return Ok(None);
+        };
+        let Some(file) = state.host.file(&rel) else {
+            return Ok(None);
+        };
+        let analysis = state.host.analysis();
+        let encoding = state.encoding;
+        drop(state);
+        let text = analysis.text(file).clone();
+        let index = LineIndex::new(&text);
+        let at = convert::offset(
+            &index,
+            &text,
+            params.text_document_position_params.position,
+            encoding,
+        );
+        let mut sections = Vec::new();
+        if let Ok(Some(info)) = analysis.symbol_info(file, at) {
+            sections.push(info);
+        }
+        if let Ok(diags) = analysis.diagnostics(file) {
+            for d in diags.iter().filter(|d| d.range.touches(at)) {
+                sections.push(format!(
+                    "**{} {}**: {}\n\n{}",
+                    d.rule.code,
+                    d.rule.name,
+                    d.message,
+                    d.rule.summary()
+                ));
+            }
+        }
+        if sections.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: sections.join("\n\n---\n\n"),
+            }),
+            range: None,
+        }))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: lsp::GotoDefinitionParams,
+    ) -> RpcResult<Option<lsp::GotoDefinitionResponse>> {
+        let state = self.lock();
+        let uri = &params.text_document_position_params.text_document.uri;
+        let Some(rel) = Self::rel(&state, uri) else {
+            return Ok(None);
+        };
+        let Some(file) = state.host.file(&rel) else {
+            return Ok(None);
+        };
+        let Some(root) = state.root.clone() else {
+            return Ok(None);
+        };
+        let analysis = state.host.analysis();
+        let encoding = state.encoding;
+        drop(state);
+        let text = analysis.text(file).clone();
+        let index = LineIndex::new(&text);
+        let at = convert::offset(
+            &index,
+            &text,
+            params.text_document_position_params.position,
+            encoding,
+        );
+        let Ok(Some((target, range))) = analysis.definition(file, at) else {
+            return Ok(None);
+        };
+        let target_text = analysis.text(target).clone();
+        let target_index = LineIndex::new(&target_text);
+        let Some(uri) = lsp::Uri::from_file_path(root.join(analysis.path(target))) else {
+            return Ok(None);
+        };
+        Ok(Some(lsp::GotoDefinitionResponse::Scalar(lsp::Location {
+            uri,
+            range: convert::range(&target_index, &target_text, range, encoding),
+        })))
+    }
+}
+
+/// Loads a project into the host; returns messages for unreadable files.
+fn load(project: &Project, host: &mut AnalysisHost) -> Vec<String> {
+    project
+        .load(host)
+        .into_iter()
+        .map(|p| format!("cannot read `{}`: {}", p.path.display(), p.message))
+        .collect()
+}
+
+/// Applies one `didChange` content change to a buffer. Out-of-range
+/// positions clamp to the end of their line or of the text.
+fn apply_change(rope: &mut Rope, change: lsp::TextDocumentContentChangeEvent, encoding: Encoding) {
+    let Some(range) = change.range else {
+        *rope = Rope::from_str(&change.text);
+        return;
+    };
+    let text = rope.to_string();
+    let index = LineIndex::new(&text);
+    let start = convert::offset(&index, &text, range.start, encoding);
+    let end = convert::offset(&index, &text, range.end, encoding).max(start);
+    let start_char = rope.byte_to_char(start);
+    let end_char = rope.byte_to_char(end);
+    rope.remove(start_char..end_char);
+    rope.insert(start_char, &change.text);
+}
+
+fn workspace_edit(
+    analysis: &Analysis,
+    root: &Path,
+    edits: &[Edit],
+    encoding: Encoding,
+) -> Option<lsp::WorkspaceEdit> {
+    let mut ops: Vec<lsp::DocumentChangeOperation> = Vec::new();
+    for edit in edits {
+        match edit {
+            Edit::Replace {
+                file,
+                range,
+                content,
+            } => {
+                let text = analysis.text(*file);
+                let index = LineIndex::new(text);
+                let uri = lsp::Uri::from_file_path(root.join(analysis.path(*file)))?;
+                ops.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                        uri,
+                        version: None,
+                    },
+                    edits: vec![lsp::OneOf::Left(lsp::TextEdit {
+                        range: convert::range(&index, text, *range, encoding),
+                        new_text: content.clone(),
+                    })],
+                }));
+            }
+            Edit::Create { path, content } => {
+                let uri = lsp::Uri::from_file_path(root.join(path))?;
+                ops.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(
+                    lsp::CreateFile {
+                        uri: uri.clone(),
+                        options: Some(lsp::CreateFileOptions {
+                            overwrite: Some(false),
+                            ignore_if_exists: Some(true),
+                        }),
+                        annotation_id: None,
+                    },
+                )));
+                let start = lsp::Position {
+                    line: 0,
+                    character: 0,
+                };
+                ops.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                        uri,
+                        version: None,
+                    },
+                    edits: vec![lsp::OneOf::Left(lsp::TextEdit {
+                        range: lsp::Range { start, end: start },
+                        new_text: content.clone(),
+                    })],
+                }));
+            }
+        }
+    }
+    Some(lsp::WorkspaceEdit {
+        document_changes: Some(lsp::DocumentChanges::Operations(ops)),
+        ..Default::default()
+    })
+}
+
+/// An edit that appends `// schemalint-ignore CODE` (or `--`/`#`) to the
+/// diagnostic's line.
+fn ignore_edit(
+    analysis: &Analysis,
+    root: &Path,
+    file: SourceFile,
+    d: &Diagnostic,
+    index: &LineIndex,
+    encoding: Encoding,
+) -> Option<lsp::WorkspaceEdit> {
+    let text = analysis.text(file);
+    let line = index.line_of(d.range.start);
+    let line_range = index.line_range(line, text)?;
+    let prefix = match analysis.kind(file) {
+        FileKind::Schema => "//",
+        FileKind::Migration | FileKind::Down => "--",
+        FileKind::MigrationLock => "#",
+    };
+    let at = convert::position(index, text, line_range.end, encoding);
+    let uri = lsp::Uri::from_file_path(root.join(analysis.path(file)))?;
+    let mut changes = HashMap::new();
+    changes.insert(
+        uri,
+        vec![lsp::TextEdit {
+            range: lsp::Range { start: at, end: at },
+            new_text: format!(" {prefix} schemalint-ignore {}", d.rule.code),
+        }],
+    );
+    Some(lsp::WorkspaceEdit {
+        changes: Some(changes),
+        ..Default::default()
+    })
+}
