@@ -135,6 +135,27 @@ impl Backend {
         }
     }
 
+    /// A snapshot and the byte offset of a document position, for the
+    /// requests that look at one position.
+    fn at(&self, params: &lsp::TextDocumentPositionParams) -> Option<At> {
+        let state = self.lock();
+        let rel = Self::rel(&state, &params.text_document.uri)?;
+        let file = state.host.file(&rel)?;
+        let root = state.root.clone()?;
+        let analysis = state.host.analysis();
+        let encoding = state.encoding;
+        drop(state);
+        let text = analysis.text(file).clone();
+        let offset = convert::offset(&LineIndex::new(&text), &text, params.position, encoding);
+        Some(At {
+            analysis,
+            file,
+            root,
+            encoding,
+            offset,
+        })
+    }
+
     /// The workspace-relative path of a URI, if it is inside the root.
     fn rel(state: &State, uri: &lsp::Uri) -> Option<String> {
         let path = uri.to_file_path()?;
@@ -143,6 +164,15 @@ impl Backend {
             .ok()
             .map(|p| schemalint_project::relative(Path::new(""), p))
     }
+}
+
+/// What a position request needs, taken from the state in one go.
+struct At {
+    analysis: Analysis,
+    file: SourceFile,
+    root: PathBuf,
+    encoding: Encoding,
+    offset: usize,
 }
 
 type FileDiagnostics = HashMap<String, (lsp::Uri, Vec<lsp::Diagnostic>)>;
@@ -439,25 +469,10 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
-        let state = self.lock();
-        let uri = &params.text_document_position_params.text_document.uri;
-        let Some(rel) = Self::rel(&state, uri) else {
+        let Some(at) = self.at(&params.text_document_position_params) else {
             return Ok(None);
         };
-        let Some(file) = state.host.file(&rel) else {
-            return Ok(None);
-        };
-        let analysis = state.host.analysis();
-        let encoding = state.encoding;
-        drop(state);
-        let text = analysis.text(file).clone();
-        let index = LineIndex::new(&text);
-        let at = convert::offset(
-            &index,
-            &text,
-            params.text_document_position_params.position,
-            encoding,
-        );
+        let (analysis, file, at) = (at.analysis, at.file, at.offset);
         let mut sections = Vec::new();
         if let Ok(Some(info)) = analysis.symbol_info(file, at) {
             sections.push(info);
@@ -489,28 +504,11 @@ impl LanguageServer for Backend {
         &self,
         params: lsp::GotoDefinitionParams,
     ) -> RpcResult<Option<lsp::GotoDefinitionResponse>> {
-        let state = self.lock();
-        let uri = &params.text_document_position_params.text_document.uri;
-        let Some(rel) = Self::rel(&state, uri) else {
+        let Some(at) = self.at(&params.text_document_position_params) else {
             return Ok(None);
         };
-        let Some(file) = state.host.file(&rel) else {
-            return Ok(None);
-        };
-        let Some(root) = state.root.clone() else {
-            return Ok(None);
-        };
-        let analysis = state.host.analysis();
-        let encoding = state.encoding;
-        drop(state);
-        let text = analysis.text(file).clone();
-        let index = LineIndex::new(&text);
-        let at = convert::offset(
-            &index,
-            &text,
-            params.text_document_position_params.position,
-            encoding,
-        );
+        let (analysis, file, root, encoding) = (at.analysis, at.file, at.root, at.encoding);
+        let at = at.offset;
         let Ok(Some((target, range))) = analysis.definition(file, at) else {
             return Ok(None);
         };
