@@ -384,19 +384,27 @@ fn full_line(text: &str, range: TextRange) -> TextRange {
 /// is one (indented like it), else before the closing brace (indented like
 /// the fields, after a blank line).
 fn block_attr_insert(m: &ast::ModelDecl<'_>, text: &str) -> Option<InsertPoint> {
+    // New lines follow the file's own line ending.
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // The indentation of a line, or two spaces when the code shares its
+    // line with the block's opening (`model A { id Int @id`).
     let indent_of = |offset: usize| {
         let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        text[start..offset]
-            .chars()
-            .take_while(|c| c.is_whitespace())
-            .collect::<String>()
+        let line = &text[start..offset];
+        if !line.trim().is_empty() {
+            return "  ".to_string();
+        }
+        line.to_string()
     };
     if let Some(last) = m.block_attributes().last() {
         let end = last.range().end;
-        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let mut line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        if text[..line_end].ends_with('\r') {
+            line_end -= 1;
+        }
         return Some(InsertPoint {
             offset: line_end,
-            prefix: format!("\n{}", indent_of(last.range().start)),
+            prefix: format!("{nl}{}", indent_of(last.range().start)),
             suffix: String::new(),
         });
     }
@@ -410,20 +418,16 @@ fn block_attr_insert(m: &ast::ModelDecl<'_>, text: &str) -> Option<InsertPoint> 
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     if before[line_start..].trim().is_empty() && line_start > 0 {
         // Insert at the start of the closing brace's line.
-        let blank = if m.fields().next().is_some() {
-            "\n"
-        } else {
-            ""
-        };
+        let blank = if m.fields().next().is_some() { nl } else { "" };
         return Some(InsertPoint {
             offset: line_start,
             prefix: format!("{blank}{indent}"),
-            suffix: "\n".into(),
+            suffix: nl.into(),
         });
     }
     Some(InsertPoint {
         offset: close.start,
-        prefix: format!("\n{indent}"),
-        suffix: "\n".into(),
+        prefix: format!("{nl}{indent}"),
+        suffix: nl.into(),
     })
 }

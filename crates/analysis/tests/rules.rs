@@ -517,3 +517,27 @@ fn generated_rollback_reverts_the_migration() {
     "#]],
     );
 }
+
+#[test]
+fn sl101_fix_keeps_crlf_line_endings() {
+    let mut host = load("sl101-crlf");
+    let analysis = host.analysis();
+    let diagnostics = analysis.all_diagnostics().unwrap();
+    let fixes: Vec<_> = diagnostics.iter().filter_map(|d| d.fix.as_ref()).collect();
+    assert_eq!(fixes.len(), 2);
+    let applied = fix::apply(&fixes, |f| analysis.text(f).to_string());
+    let (file, text) = applied.changed[0].clone();
+    assert_eq!(
+        text.matches('\n').count(),
+        text.matches("\r\n").count(),
+        "only CRLF line ends:\n{text:?}"
+    );
+    expect![[r#""  cs C[]\r\n  ds D[]\r\n}\r\n\r\nmodel C {\r\n  id  String @id\r\n  pId String\r\n  p   P      @relation(fields: [pId], references: [id])\r\n\r\n  @@index([pId])\r\n}\r\n\r\nmodel D { id String @id\r\n  pId String\r\n  p   P @relation(fields: [pId], references: [id])\r\n  @@map(\"d\") // trailing\r\n  @@index([pId])\r\n}\r\n""#]]
+    .assert_eq(&format!("{:?}", &text[text.find("  cs").unwrap()..]));
+    let path = analysis.path(file).to_string();
+    drop(fixes);
+    drop(diagnostics);
+    drop(analysis);
+    host.set_file(&path, FileKind::Schema, Arc::from(text));
+    assert!(host.analysis().all_diagnostics().unwrap().is_empty());
+}
