@@ -185,3 +185,186 @@ pub(crate) fn symbol_info(db: &dyn Db, file: SourceFile, at: usize) -> Option<St
         }
     })
 }
+
+/// What a symbol is, for outlines.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SymbolKind {
+    Model,
+    View,
+    CompositeType,
+    Enum,
+    Field,
+    EnumValue,
+}
+
+/// One entry of a file's outline.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Symbol {
+    pub name: String,
+    pub kind: SymbolKind,
+    /// The whole declaration.
+    pub range: TextRange,
+    /// The name.
+    pub name_range: TextRange,
+    pub children: Vec<Symbol>,
+}
+
+pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
+    use schemalint_syntax::ast::ModelKind;
+    let items = crate::items::file_items(db, file);
+    let mut out = Vec::new();
+    for m in &items.models {
+        let kind = match m.kind {
+            ModelKind::Model => SymbolKind::Model,
+            ModelKind::View => SymbolKind::View,
+            ModelKind::CompositeType => SymbolKind::CompositeType,
+        };
+        let children = m
+            .fields
+            .iter()
+            .map(|f| Symbol {
+                name: f.name.name.clone(),
+                kind: SymbolKind::Field,
+                range: f.range,
+                name_range: f.name.range,
+                children: Vec::new(),
+            })
+            .collect();
+        out.push(Symbol {
+            name: m.name.name.clone(),
+            kind,
+            range: m.range,
+            name_range: m.name.range,
+            children,
+        });
+    }
+    for e in &items.enums {
+        let children = e
+            .values
+            .iter()
+            .map(|v| Symbol {
+                name: v.name.clone(),
+                kind: SymbolKind::EnumValue,
+                range: v.range,
+                name_range: v.range,
+                children: Vec::new(),
+            })
+            .collect();
+        out.push(Symbol {
+            name: e.name.name.clone(),
+            kind: SymbolKind::Enum,
+            range: e.range,
+            name_range: e.name.range,
+            children,
+        });
+    }
+    out.sort_by_key(|s| s.range.start);
+    out
+}
+
+/// What a completion item inserts.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CompletionKind {
+    Type,
+    Attribute,
+    Value,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Completion {
+    pub label: String,
+    pub kind: CompletionKind,
+    pub detail: String,
+}
+
+const FIELD_ATTRIBUTES: &[&str] = &[
+    "id",
+    "unique",
+    "default",
+    "map",
+    "relation",
+    "updatedAt",
+    "ignore",
+    "db",
+];
+const BLOCK_ATTRIBUTES: &[&str] = &[
+    "id", "unique", "index", "map", "schema", "fulltext", "ignore",
+];
+const REFERENTIAL_ACTIONS: &[&str] = &["Cascade", "Restrict", "NoAction", "SetNull", "SetDefault"];
+
+/// Completions at `at`, decided from the text before the cursor on its
+/// line: a field type after `name `, an attribute after `@` or `@@`, a
+/// referential action after `onDelete:` or `onUpdate:`.
+pub(crate) fn completions(db: &dyn Db, file: SourceFile, at: usize) -> Vec<Completion> {
+    let text = file.text(db);
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..at];
+    let word_start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '@' || c == '.'))
+        .map_or(0, |i| i + 1);
+    let word = &before[word_start..];
+    let head = before[..word_start].trim_end();
+
+    if let Some(rest) = word.strip_prefix("@@") {
+        return attribute_items(BLOCK_ATTRIBUTES, rest, "block attribute");
+    }
+    if let Some(rest) = word.strip_prefix('@') {
+        return attribute_items(FIELD_ATTRIBUTES, rest, "field attribute");
+    }
+    if head.ends_with("onDelete:") || head.ends_with("onUpdate:") {
+        return REFERENTIAL_ACTIONS
+            .iter()
+            .filter(|a| a.starts_with(word))
+            .map(|a| Completion {
+                label: a.to_string(),
+                kind: CompletionKind::Value,
+                detail: "referential action".into(),
+            })
+            .collect();
+    }
+    // `  name Ty|`: the second word of a field line inside a block.
+    let tokens: Vec<&str> = head.split_whitespace().collect();
+    if tokens.len() == 1 && before.starts_with(char::is_whitespace) {
+        let schema = semantic::schema(db);
+        let mut out: Vec<Completion> = semantic::SCALARS
+            .iter()
+            .map(|s| Completion {
+                label: s.to_string(),
+                kind: CompletionKind::Type,
+                detail: "scalar".into(),
+            })
+            .collect();
+        let mut names: Vec<(&String, &Vec<Decl>)> = schema.by_name.iter().collect();
+        names.sort_by_key(|(name, _)| *name);
+        for (name, decls) in names {
+            let detail = match decls[0] {
+                Decl::Model(id) => schema.model(id).kind.keyword().to_string(),
+                Decl::Enum(_) => "enum".to_string(),
+            };
+            out.push(Completion {
+                label: name.clone(),
+                kind: CompletionKind::Type,
+                detail,
+            });
+        }
+        out.retain(|c| c.label.starts_with(word));
+        return out;
+    }
+    Vec::new()
+}
+
+fn attribute_items(names: &[&str], prefix: &str, detail: &str) -> Vec<Completion> {
+    names
+        .iter()
+        .filter(|n| n.starts_with(prefix))
+        .map(|n| Completion {
+            label: n.to_string(),
+            kind: CompletionKind::Attribute,
+            detail: detail.into(),
+        })
+        .collect()
+}

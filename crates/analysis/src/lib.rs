@@ -27,6 +27,7 @@ use schemalint_syntax::{LineIndex, TextRange};
 pub use config::{Config, ConfigError};
 pub use db::{FileKind, SourceFile};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Severity, Tag};
+pub use ide::{Completion, CompletionKind, Symbol, SymbolKind};
 pub use rules::Rule;
 pub use salsa::Cancelled;
 
@@ -172,6 +173,39 @@ impl Analysis {
     /// A Markdown summary of the declaration or field at `offset`.
     pub fn symbol_info(&self, file: SourceFile, offset: usize) -> Cancellable<Option<String>> {
         Cancelled::catch(|| ide::symbol_info(&self.db, file, offset))
+    }
+
+    /// The outline of a schema file: blocks with their fields or values.
+    pub fn document_symbols(&self, file: SourceFile) -> Cancellable<Vec<Symbol>> {
+        Cancelled::catch(|| ide::document_symbols(&self.db, file))
+    }
+
+    /// Every model, view, type and enum of the workspace whose name
+    /// contains `query` (case-insensitive), with its file.
+    pub fn workspace_symbols(&self, query: &str) -> Cancellable<Vec<(SourceFile, Symbol)>> {
+        let query = query.to_lowercase();
+        Cancelled::catch(|| {
+            let schema = semantic::schema(&self.db);
+            schema
+                .schema_files
+                .iter()
+                .flat_map(|&f| {
+                    ide::document_symbols(&self.db, f)
+                        .into_iter()
+                        .map(move |s| (f, s))
+                })
+                .filter(|(_, s)| s.name.to_lowercase().contains(&query))
+                .map(|(f, mut s)| {
+                    s.children.clear();
+                    (f, s)
+                })
+                .collect()
+        })
+    }
+
+    /// Completions at byte `offset` of a schema file.
+    pub fn completions(&self, file: SourceFile, offset: usize) -> Cancellable<Vec<Completion>> {
+        Cancelled::catch(|| ide::completions(&self.db, file, offset))
     }
 
     /// Every diagnostic of the workspace, grouped by file in file order.

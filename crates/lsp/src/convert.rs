@@ -81,6 +81,41 @@ pub(crate) fn diagnostic(
     }
 }
 
+pub(crate) fn symbol_kind(kind: schemalint_analysis::SymbolKind) -> lsp::SymbolKind {
+    use schemalint_analysis::SymbolKind as K;
+    match kind {
+        K::Model | K::View => lsp::SymbolKind::CLASS,
+        K::CompositeType => lsp::SymbolKind::STRUCT,
+        K::Enum => lsp::SymbolKind::ENUM,
+        K::Field => lsp::SymbolKind::FIELD,
+        K::EnumValue => lsp::SymbolKind::ENUM_MEMBER,
+    }
+}
+
+#[allow(deprecated)]
+pub(crate) fn symbol(
+    s: &schemalint_analysis::Symbol,
+    index: &LineIndex,
+    text: &str,
+    enc: Encoding,
+) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: s.name.clone(),
+        detail: None,
+        kind: symbol_kind(s.kind),
+        tags: None,
+        deprecated: None,
+        range: range(index, text, s.range, enc),
+        selection_range: range(index, text, s.name_range, enc),
+        children: (!s.children.is_empty()).then(|| {
+            s.children
+                .iter()
+                .map(|c| symbol(c, index, text, enc))
+                .collect()
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

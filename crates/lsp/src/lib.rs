@@ -298,6 +298,12 @@ impl LanguageServer for Backend {
                     },
                 )),
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(lsp::OneOf::Left(true)),
+                workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
+                completion_provider: Some(lsp::CompletionOptions {
+                    trigger_characters: Some(vec!["@".into(), " ".into(), ":".into()]),
+                    ..Default::default()
+                }),
                 definition_provider: Some(lsp::OneOf::Left(true)),
                 ..Default::default()
             },
@@ -306,7 +312,176 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
+        // Watch the files that change the analysis but may not be open.
+        let watchers = [
+            "**/*.prisma",
+            "**/migrations/**",
+            "**/schemalint.toml",
+            "**/prisma.config.{ts,mts,js,mjs}",
+        ]
+        .iter()
+        .map(|glob| lsp::FileSystemWatcher {
+            glob_pattern: lsp::GlobPattern::String(glob.to_string()),
+            kind: None,
+        })
+        .collect();
+        let registration = lsp::Registration {
+            id: "schemalint-watch".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(lsp::DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
         self.publish().await;
+        // Clients without dynamic registration simply refuse; nothing to do then.
+        let _ = self.client.register_capability(vec![registration]).await;
+    }
+
+    async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
+        // Re-discover the workspace: config, schema list and migrations may
+        // all have changed. Open buffers win over the disk.
+        let problems = {
+            let mut state = self.lock();
+            let Some(root) = state.root.clone() else {
+                return;
+            };
+            match schemalint_project::discover(&root) {
+                Ok(project) => {
+                    let open: HashMap<String, String> = state
+                        .docs
+                        .iter()
+                        .map(|(rel, d)| (rel.clone(), d.rope.to_string()))
+                        .collect();
+                    let known: Vec<String> = state
+                        .host
+                        .analysis()
+                        .files()
+                        .iter()
+                        .map(|f| state.host.analysis().path(*f).to_string())
+                        .collect();
+                    for rel in known {
+                        if project.file_by_rel(&rel).is_none() && !open.contains_key(&rel) {
+                            state.host.remove_file(&rel);
+                        }
+                    }
+                    let problems = load(&project, &mut state.host);
+                    for (rel, text) in open {
+                        let down = state.host.config().migrations.down.clone();
+                        if let Some(kind) = kind_of(&rel, &down) {
+                            state.host.set_file(&rel, kind, Arc::from(text));
+                        }
+                    }
+                    state.generation += 1;
+                    problems
+                }
+                Err(e) => vec![e.to_string()],
+            }
+        };
+        for p in problems {
+            self.client.log_message(lsp::MessageType::WARNING, p).await;
+        }
+        self.publish().await;
+    }
+
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> RpcResult<Option<lsp::DocumentSymbolResponse>> {
+        let snapshot = {
+            let state = self.lock();
+            Self::rel(&state, &params.text_document.uri).and_then(|rel| {
+                Some((
+                    state.host.analysis(),
+                    state.host.file(&rel)?,
+                    state.encoding,
+                ))
+            })
+        };
+        let Some((analysis, file, encoding)) = snapshot else {
+            return Ok(None);
+        };
+        blocking(move || {
+            let symbols = analysis.document_symbols(file).ok()?;
+            let text = analysis.text(file).clone();
+            let index = LineIndex::new(&text);
+            let list = symbols
+                .iter()
+                .map(|s| convert::symbol(s, &index, &text, encoding))
+                .collect();
+            Some(lsp::DocumentSymbolResponse::Nested(list))
+        })
+        .await
+    }
+
+    async fn symbol(
+        &self,
+        params: lsp::WorkspaceSymbolParams,
+    ) -> RpcResult<Option<lsp::WorkspaceSymbolResponse>> {
+        let snapshot = {
+            let state = self.lock();
+            state
+                .root
+                .clone()
+                .map(|root| (state.host.analysis(), root, state.encoding))
+        };
+        let Some((analysis, root, encoding)) = snapshot else {
+            return Ok(None);
+        };
+        blocking(move || {
+            let symbols = analysis.workspace_symbols(&params.query).ok()?;
+            let mut out = Vec::new();
+            for (file, s) in symbols {
+                let text = analysis.text(file).clone();
+                let index = LineIndex::new(&text);
+                let uri = lsp::Uri::from_file_path(root.join(analysis.path(file)))?;
+                #[allow(deprecated)]
+                out.push(lsp::SymbolInformation {
+                    name: s.name.clone(),
+                    kind: convert::symbol_kind(s.kind),
+                    tags: None,
+                    deprecated: None,
+                    location: lsp::Location {
+                        uri,
+                        range: convert::range(&index, &text, s.range, encoding),
+                    },
+                    container_name: None,
+                });
+            }
+            Some(lsp::WorkspaceSymbolResponse::Flat(out))
+        })
+        .await
+    }
+
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> RpcResult<Option<lsp::CompletionResponse>> {
+        let Some(at) = self.at(&params.text_document_position) else {
+            return Ok(None);
+        };
+        blocking(move || {
+            let items = at.analysis.completions(at.file, at.offset).ok()?;
+            let items = items
+                .into_iter()
+                .map(|c| lsp::CompletionItem {
+                    label: c.label,
+                    kind: Some(match c.kind {
+                        schemalint_analysis::CompletionKind::Type => lsp::CompletionItemKind::CLASS,
+                        schemalint_analysis::CompletionKind::Attribute => {
+                            lsp::CompletionItemKind::PROPERTY
+                        }
+                        schemalint_analysis::CompletionKind::Value => {
+                            lsp::CompletionItemKind::ENUM_MEMBER
+                        }
+                    }),
+                    detail: Some(c.detail),
+                    ..Default::default()
+                })
+                .collect();
+            Some(lsp::CompletionResponse::Array(items))
+        })
+        .await
     }
 
     async fn shutdown(&self) -> RpcResult<()> {
@@ -371,133 +546,25 @@ impl LanguageServer for Backend {
         &self,
         params: lsp::CodeActionParams,
     ) -> RpcResult<Option<lsp::CodeActionResponse>> {
-        let state = self.lock();
-        let Some(rel) = Self::rel(&state, &params.text_document.uri) else {
-            return Ok(None);
-        };
-        let Some(file) = state.host.file(&rel) else {
-            return Ok(None);
-        };
-        let Some(root) = state.root.clone() else {
-            return Ok(None);
-        };
-        let analysis = state.host.analysis();
-        let encoding = state.encoding;
-        drop(state);
-        let Ok(diagnostics) = analysis.diagnostics(file) else {
-            return Ok(None);
-        };
-        let text = analysis.text(file).clone();
-        let index = LineIndex::new(&text);
-        let start = convert::offset(&index, &text, params.range.start, encoding);
-        let end = convert::offset(&index, &text, params.range.end, encoding);
-        let only_fix_all = params
-            .context
-            .only
-            .as_ref()
-            .is_some_and(|o| o.iter().all(|k| k.as_str().starts_with("source.fixAll")));
-        let mut actions = Vec::new();
-        if !only_fix_all {
-            for d in diagnostics
-                .iter()
-                .filter(|d| d.range.start <= end && start <= d.range.end)
-            {
-                let lsp_diag = convert::diagnostic(
-                    d,
-                    convert::range(&index, &text, d.range, encoding),
-                    Vec::new(),
-                );
-                if let Some(f) = &d.fix {
-                    if let Some(edit) = workspace_edit(&analysis, &root, &f.edits, encoding) {
-                        actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                            title: format!("{} ({} fix)", f.title, f.applicability.as_str()),
-                            kind: Some(lsp::CodeActionKind::QUICKFIX),
-                            diagnostics: Some(vec![lsp_diag.clone()]),
-                            edit: Some(edit),
-                            is_preferred: Some(f.applicability == Applicability::Safe),
-                            ..Default::default()
-                        }));
-                    }
-                }
-                if let Some(edit) = ignore_edit(&analysis, &root, file, d, &index, encoding) {
-                    actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                        title: format!("Ignore {} on this line", d.rule.code),
-                        kind: Some(lsp::CodeActionKind::QUICKFIX),
-                        diagnostics: Some(vec![lsp_diag]),
-                        edit: Some(edit),
-                        is_preferred: Some(false),
-                        ..Default::default()
-                    }));
-                }
-            }
-        }
-        // All safe fixes of this file at once.
-        let safe: Vec<_> = diagnostics
-            .iter()
-            .filter_map(|d| d.fix.as_ref())
-            .filter(|f| {
-                f.applicability == Applicability::Safe
-                    && f.edits
-                        .iter()
-                        .all(|e| matches!(e, Edit::Replace { file: f, .. } if *f == file))
+        let snapshot = {
+            let state = self.lock();
+            Self::rel(&state, &params.text_document.uri).and_then(|rel| {
+                let file = state.host.file(&rel)?;
+                let root = state.root.clone()?;
+                Some((state.host.analysis(), file, root, state.encoding))
             })
-            .collect();
-        if !safe.is_empty() {
-            let applied = fix::apply(&safe, |f| analysis.text(f).to_string());
-            if let Some((_, new_text)) = applied.changed.into_iter().next() {
-                let whole = convert::range(&index, &text, TextRange::new(0, text.len()), encoding);
-                let mut changes = HashMap::new();
-                changes.insert(
-                    params.text_document.uri.clone(),
-                    vec![lsp::TextEdit {
-                        range: whole,
-                        new_text,
-                    }],
-                );
-                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                    title: "Fix all safe schemalint findings".into(),
-                    kind: Some(lsp::CodeActionKind::new("source.fixAll.schemalint")),
-                    edit: Some(lsp::WorkspaceEdit {
-                        changes: Some(changes),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                }));
-            }
-        }
-        Ok(Some(actions))
+        };
+        let Some((analysis, file, root, encoding)) = snapshot else {
+            return Ok(None);
+        };
+        blocking(move || code_actions(&analysis, file, &root, encoding, &params)).await
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
         let Some(at) = self.at(&params.text_document_position_params) else {
             return Ok(None);
         };
-        let (analysis, file, at) = (at.analysis, at.file, at.offset);
-        let mut sections = Vec::new();
-        if let Ok(Some(info)) = analysis.symbol_info(file, at) {
-            sections.push(info);
-        }
-        if let Ok(diags) = analysis.diagnostics(file) {
-            for d in diags.iter().filter(|d| d.range.touches(at)) {
-                sections.push(format!(
-                    "**{} {}**: {}\n\n{}",
-                    d.rule.code,
-                    d.rule.name,
-                    d.message,
-                    d.rule.summary()
-                ));
-            }
-        }
-        if sections.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(lsp::Hover {
-            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
-                kind: lsp::MarkupKind::Markdown,
-                value: sections.join("\n\n---\n\n"),
-            }),
-            range: None,
-        }))
+        blocking(move || hover_at(at)).await
     }
 
     async fn goto_definition(
@@ -507,20 +574,7 @@ impl LanguageServer for Backend {
         let Some(at) = self.at(&params.text_document_position_params) else {
             return Ok(None);
         };
-        let (analysis, file, root, encoding) = (at.analysis, at.file, at.root, at.encoding);
-        let at = at.offset;
-        let Ok(Some((target, range))) = analysis.definition(file, at) else {
-            return Ok(None);
-        };
-        let target_text = analysis.text(target).clone();
-        let target_index = LineIndex::new(&target_text);
-        let Some(uri) = lsp::Uri::from_file_path(root.join(analysis.path(target))) else {
-            return Ok(None);
-        };
-        Ok(Some(lsp::GotoDefinitionResponse::Scalar(lsp::Location {
-            uri,
-            range: convert::range(&target_index, &target_text, range, encoding),
-        })))
+        blocking(move || definition_at(at)).await
     }
 }
 
@@ -644,5 +698,152 @@ fn ignore_edit(
     Some(lsp::WorkspaceEdit {
         changes: Some(changes),
         ..Default::default()
+    })
+}
+
+fn code_actions(
+    analysis: &Analysis,
+    file: SourceFile,
+    root: &Path,
+    encoding: Encoding,
+    params: &lsp::CodeActionParams,
+) -> Option<lsp::CodeActionResponse> {
+    let Ok(diagnostics) = analysis.diagnostics(file) else {
+        return None;
+    };
+    let text = analysis.text(file).clone();
+    let index = LineIndex::new(&text);
+    let start = convert::offset(&index, &text, params.range.start, encoding);
+    let end = convert::offset(&index, &text, params.range.end, encoding);
+    let only_fix_all = params
+        .context
+        .only
+        .as_ref()
+        .is_some_and(|o| o.iter().all(|k| k.as_str().starts_with("source.fixAll")));
+    let mut actions = Vec::new();
+    if !only_fix_all {
+        for d in diagnostics
+            .iter()
+            .filter(|d| d.range.start <= end && start <= d.range.end)
+        {
+            let lsp_diag = convert::diagnostic(
+                d,
+                convert::range(&index, &text, d.range, encoding),
+                Vec::new(),
+            );
+            if let Some(f) = &d.fix {
+                if let Some(edit) = workspace_edit(analysis, root, &f.edits, encoding) {
+                    actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        title: format!("{} ({} fix)", f.title, f.applicability.as_str()),
+                        kind: Some(lsp::CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![lsp_diag.clone()]),
+                        edit: Some(edit),
+                        is_preferred: Some(f.applicability == Applicability::Safe),
+                        ..Default::default()
+                    }));
+                }
+            }
+            if let Some(edit) = ignore_edit(analysis, root, file, d, &index, encoding) {
+                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: format!("Ignore {} on this line", d.rule.code),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![lsp_diag]),
+                    edit: Some(edit),
+                    is_preferred: Some(false),
+                    ..Default::default()
+                }));
+            }
+        }
+    }
+    // All safe fixes of this file at once.
+    let safe: Vec<_> = diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .filter(|f| {
+            f.applicability == Applicability::Safe
+                && f.edits
+                    .iter()
+                    .all(|e| matches!(e, Edit::Replace { file: f, .. } if *f == file))
+        })
+        .collect();
+    if !safe.is_empty() {
+        let applied = fix::apply(&safe, |f| analysis.text(f).to_string());
+        if let Some((_, new_text)) = applied.changed.into_iter().next() {
+            let whole = convert::range(&index, &text, TextRange::new(0, text.len()), encoding);
+            let mut changes = HashMap::new();
+            changes.insert(
+                params.text_document.uri.clone(),
+                vec![lsp::TextEdit {
+                    range: whole,
+                    new_text,
+                }],
+            );
+            actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: "Fix all safe schemalint findings".into(),
+                kind: Some(lsp::CodeActionKind::new("source.fixAll.schemalint")),
+                edit: Some(lsp::WorkspaceEdit {
+                    changes: Some(changes),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }));
+        }
+    }
+    Some(actions)
+}
+
+fn hover_at(at: At) -> Option<lsp::Hover> {
+    let (analysis, file, at) = (at.analysis, at.file, at.offset);
+    let mut sections = Vec::new();
+    if let Ok(Some(info)) = analysis.symbol_info(file, at) {
+        sections.push(info);
+    }
+    if let Ok(diags) = analysis.diagnostics(file) {
+        for d in diags.iter().filter(|d| d.range.touches(at)) {
+            sections.push(format!(
+                "**{} {}**: {}\n\n{}",
+                d.rule.code,
+                d.rule.name,
+                d.message,
+                d.rule.summary()
+            ));
+        }
+    }
+    if sections.is_empty() {
+        return None;
+    }
+    Some(lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: sections.join("\n\n---\n\n"),
+        }),
+        range: None,
+    })
+}
+
+fn definition_at(at: At) -> Option<lsp::GotoDefinitionResponse> {
+    let (analysis, file, root, encoding) = (at.analysis, at.file, at.root, at.encoding);
+    let at = at.offset;
+    let Ok(Some((target, range))) = analysis.definition(file, at) else {
+        return None;
+    };
+    let target_text = analysis.text(target).clone();
+    let target_index = LineIndex::new(&target_text);
+    let uri = lsp::Uri::from_file_path(root.join(analysis.path(target)))?;
+    Some(lsp::GotoDefinitionResponse::Scalar(lsp::Location {
+        uri,
+        range: convert::range(&target_index, &target_text, range, encoding),
+    }))
+}
+
+/// Runs request work on a blocking thread. A panic there fails only this
+/// request, as an internal error, and the server keeps serving.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Option<T> + Send + 'static,
+) -> RpcResult<Option<T>> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        let mut error = tower_lsp_server::jsonrpc::Error::internal_error();
+        error.message = format!("schemalint failed on this request: {e}").into();
+        error
     })
 }

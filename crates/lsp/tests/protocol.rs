@@ -52,7 +52,14 @@ impl Client {
         }
         let mut buf = vec![0; len];
         self.reader.read_exact(&mut buf).await.unwrap();
-        serde_json::from_slice(&buf).unwrap()
+        let msg: Value = serde_json::from_slice(&buf).unwrap();
+        // Answer the server's own requests (such as client/registerCapability)
+        // as an editor would.
+        if msg.get("id").is_some() && msg.get("method").is_some() {
+            self.send(json!({"jsonrpc": "2.0", "id": msg["id"], "result": null}))
+                .await;
+        }
+        msg
     }
 
     async fn notify(&mut self, method: &str, params: Value) {
@@ -392,4 +399,124 @@ async fn emoji_do_not_shift_ranges_and_bursts_end_on_the_final_text() {
             .starts_with("owner"),
         "{line}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn symbols_completion_and_watched_files() {
+    let (_dir, root) = workspace();
+    let mut client = Client::start();
+    initialize(&mut client, &root).await;
+    let lims = root.join("src/lims/schema.prisma");
+    let text = std::fs::read_to_string(&lims).unwrap();
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(&lims), "languageId": "prisma", "version": 1, "text": text}}),
+        )
+        .await;
+
+    // Document symbols: blocks with their fields.
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri(&lims)}}),
+        )
+        .await;
+    let symbols = symbols["result"].as_array().unwrap();
+    let sample = symbols.iter().find(|s| s["name"] == "Sample").unwrap();
+    assert_eq!(sample["kind"], 5, "a class");
+    assert!(sample["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "projectId"));
+    assert!(symbols
+        .iter()
+        .any(|s| s["name"] == "SampleStatus" && s["kind"] == 10));
+
+    // Workspace symbols across modules.
+    let found = client
+        .request("workspace/symbol", json!({"query": "devia"}))
+        .await;
+    let names: Vec<&str> = found["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Deviation") && names.contains(&"DeviationAudit"),
+        "{names:?}"
+    );
+
+    // Completion of a field type, an attribute and a referential action.
+    let edited = text.replacen("  matrix      String\n", "  matrix      String\n  lab Proj\n  x String @uni\n  y Sample @relation(fields: [x], references: [id], onDelete: \n", 1);
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(&lims), "version": 2}, "contentChanges": [{"text": edited}]}),
+        )
+        .await;
+    let at = |needle: &str| {
+        let mut p = pos(&edited, needle);
+        p["character"] = json!(p["character"].as_u64().unwrap() + needle.chars().count() as u64);
+        p
+    };
+    let labels = |v: &Value| -> Vec<String> {
+        v["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let r = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri(&lims)}, "position": at("  lab Proj")}),
+        )
+        .await;
+    assert_eq!(labels(&r), ["Project"]);
+    let r = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri(&lims)}, "position": at("x String @uni")}),
+        )
+        .await;
+    assert_eq!(labels(&r), ["unique"]);
+    let r = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri(&lims)}, "position": at("onDelete: ")}),
+        )
+        .await;
+    assert_eq!(
+        labels(&r),
+        ["Cascade", "Restrict", "NoAction", "SetNull", "SetDefault"]
+    );
+
+    // A down.sql written on disk clears SL501 once the client reports it.
+    let migration = root.join("prisma/migrations/20240105093000_init/migration.sql");
+    client
+        .diagnostics_until(&uri(&migration), |p| {
+            codes(p).contains(&"SL501".to_string())
+        })
+        .await;
+    let down = root.join("prisma/migrations/20240105093000_init/down.sql");
+    std::fs::write(
+        &down,
+        "DROP SCHEMA \"core\" CASCADE;\nDROP SCHEMA \"lims\" CASCADE;\n",
+    )
+    .unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&down), "type": 1}]}),
+        )
+        .await;
+    client
+        .diagnostics_until(&uri(&migration), |p| {
+            !codes(p).contains(&"SL501".to_string())
+        })
+        .await;
 }
