@@ -1,0 +1,137 @@
+//! End to end: `schemalint lsp` as a separate process over stdio, a whole
+//! session on a copy of the example workspace. Set `SCHEMALINT_BIN` to test
+//! another build (CI passes the release binary).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn send(stdin: &mut impl Write, msg: &Value) {
+    let body = msg.to_string();
+    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    stdin.flush().unwrap();
+}
+
+fn read(stdout: &mut impl BufRead) -> Value {
+    let mut len = 0;
+    loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "server closed its output"
+        );
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            len = v.parse().unwrap();
+        }
+    }
+    let mut buf = vec![0; len];
+    stdout.read_exact(&mut buf).unwrap();
+    serde_json::from_slice(&buf).unwrap()
+}
+
+#[test]
+fn a_whole_session_over_stdio() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/lab-platform"),
+        dir.path(),
+    );
+    let root = dir.path().canonicalize().unwrap();
+    let bin = std::env::var("SCHEMALINT_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_schemalint").to_string());
+    let mut child = Command::new(bin)
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the server starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let uri = |p: &Path| format!("file://{}", p.display());
+
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "processId": null, "rootUri": uri(&root),
+            "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}}),
+    );
+    let init = read(&mut stdout);
+    assert_eq!(init["id"], 1);
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8");
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+
+    let core = root.join("src/core/schema.prisma");
+    let text = std::fs::read_to_string(&core).unwrap();
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri(&core), "languageId": "prisma", "version": 7, "text": text}}}),
+    );
+    let diagnostics = loop {
+        let msg = read(&mut stdout);
+        if msg.get("id").is_some() && msg.get("method").is_some() {
+            send(
+                &mut stdin,
+                &json!({"jsonrpc": "2.0", "id": msg["id"], "result": null}),
+            );
+            continue;
+        }
+        if msg["method"] == "textDocument/publishDiagnostics"
+            && msg["params"]["uri"] == uri(&core)
+            && msg["params"]["version"] == 7
+        {
+            break msg["params"]["diagnostics"].clone();
+        }
+    };
+    let codes: Vec<&str> = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"SL201") && codes.contains(&"SL101"),
+        "{codes:?}"
+    );
+
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
+    );
+    loop {
+        let msg = read(&mut stdout);
+        if msg["id"] == 2 {
+            break;
+        }
+    }
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+    );
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
