@@ -2,7 +2,7 @@
 //! session on a copy of the example workspace. Set `SCHEMALINT_BIN` to test
 //! another build (CI passes the release binary).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
