@@ -368,3 +368,128 @@ fn attribute_items(names: &[&str], prefix: &str, detail: &str) -> Vec<Completion
         })
         .collect()
 }
+
+/// Every place that names the declaration or field at `at`, its own name
+/// included: field types for models, views, types and enums; `fields:`,
+/// `references:` and index lists for fields.
+pub(crate) fn references(
+    db: &dyn Db,
+    file: SourceFile,
+    at: usize,
+) -> Option<Vec<(SourceFile, TextRange)>> {
+    let schema = semantic::schema(db);
+    let mut out = Vec::new();
+    match target_at(schema, file, at)? {
+        Target::Decl(decl) => {
+            let name = match decl {
+                Decl::Model(id) => &schema.model(id).name.name,
+                Decl::Enum(id) => &schema.enum_(id).name.name,
+            };
+            // Every declaration of the name, so a rename keeps duplicates in step.
+            for d in schema.by_name.get(name).into_iter().flatten() {
+                out.push(match *d {
+                    Decl::Model(id) => (id.file, schema.model(id).name.range),
+                    Decl::Enum(id) => (id.file, schema.enum_(id).name.range),
+                });
+            }
+            for &id in &schema.models {
+                for f in &schema.model(id).fields {
+                    if let Some(ty) = f.type_name.as_ref().filter(|t| &t.name == name) {
+                        out.push((id.file, ty.range));
+                    }
+                }
+            }
+        }
+        Target::Field {
+            model,
+            field,
+            file: owner,
+        } => {
+            let name = &field.name.name;
+            out.push((owner, field.name.range));
+            for f in &model.fields {
+                for r in f.relation.iter().flat_map(|r| r.fields.iter().flatten()) {
+                    if &r.name == name {
+                        out.push((owner, r.range));
+                    }
+                }
+            }
+            for index in &model.indexes {
+                out.extend(
+                    index
+                        .fields
+                        .iter()
+                        .filter(|r| &r.name == name)
+                        .map(|r| (owner, r.range)),
+                );
+            }
+            // `references: [...]` of relations that point at this model.
+            for (from, f, target) in schema.relations() {
+                if schema.model(target).name != model.name || target.file != owner {
+                    continue;
+                }
+                for r in f
+                    .relation
+                    .iter()
+                    .flat_map(|r| r.references.iter().flatten())
+                {
+                    if &r.name == name {
+                        out.push((from.file, r.range));
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by_key(|(f, r)| (format!("{f:?}"), r.start));
+    out.dedup();
+    Some(out)
+}
+
+/// Whether `name` is a valid Prisma identifier.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The edits that rename what is at `at` to `new_name`, or why not.
+pub(crate) fn rename(
+    db: &dyn Db,
+    file: SourceFile,
+    at: usize,
+    new_name: &str,
+) -> Result<Vec<(SourceFile, TextRange)>, String> {
+    let schema = semantic::schema(db);
+    let Some(target) = target_at(schema, file, at) else {
+        return Err("there is no model, enum, type or field here to rename".into());
+    };
+    if !is_identifier(new_name) {
+        return Err(format!("`{new_name}` is not a valid Prisma name"));
+    }
+    match &target {
+        Target::Decl(_) => {
+            if semantic::SCALARS.contains(&new_name) || schema.by_name.contains_key(new_name) {
+                return Err(format!("`{new_name}` is already declared; renaming would make two declarations collide"));
+            }
+        }
+        Target::Field { model, .. } => {
+            if model.field(new_name).is_some() {
+                return Err(format!(
+                    "`{}` already has a field named `{new_name}`",
+                    model.name.name
+                ));
+            }
+        }
+    }
+    references(db, file, at).ok_or_else(|| "nothing to rename".to_string())
+}
+
+/// The range of the renameable name at `at`, for `prepareRename`.
+pub(crate) fn rename_range(db: &dyn Db, file: SourceFile, at: usize) -> Option<TextRange> {
+    let refs = references(db, file, at)?;
+    refs.into_iter()
+        .find(|(f, r)| *f == file && r.touches(at))
+        .map(|(_, r)| r)
+}

@@ -203,6 +203,33 @@ impl Analysis {
         })
     }
 
+    /// Every place that names the declaration or field at `offset`, its
+    /// declaration included.
+    pub fn references(
+        &self,
+        file: SourceFile,
+        offset: usize,
+    ) -> Cancellable<Option<Vec<(SourceFile, TextRange)>>> {
+        Cancelled::catch(|| ide::references(&self.db, file, offset))
+    }
+
+    /// The ranges to replace with `new_name` to rename what is at `offset`,
+    /// or a message saying why it cannot be renamed (for example a name
+    /// that is already taken).
+    pub fn rename(
+        &self,
+        file: SourceFile,
+        offset: usize,
+        new_name: &str,
+    ) -> Cancellable<Result<Vec<(SourceFile, TextRange)>, String>> {
+        Cancelled::catch(|| ide::rename(&self.db, file, offset, new_name))
+    }
+
+    /// The range of the name that a rename at `offset` would change.
+    pub fn rename_range(&self, file: SourceFile, offset: usize) -> Cancellable<Option<TextRange>> {
+        Cancelled::catch(|| ide::rename_range(&self.db, file, offset))
+    }
+
     /// Completions at byte `offset` of a schema file.
     pub fn completions(&self, file: SourceFile, offset: usize) -> Cancellable<Vec<Completion>> {
         Cancelled::catch(|| ide::completions(&self.db, file, offset))

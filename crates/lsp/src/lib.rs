@@ -299,6 +299,11 @@ impl LanguageServer for Backend {
                 )),
                 hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(lsp::OneOf::Left(true)),
+                references_provider: Some(lsp::OneOf::Left(true)),
+                rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
                 workspace_symbol_provider: Some(lsp::OneOf::Left(true)),
                 completion_provider: Some(lsp::CompletionOptions {
                     trigger_characters: Some(vec!["@".into(), " ".into(), ":".into()]),
@@ -382,6 +387,73 @@ impl LanguageServer for Backend {
             self.client.log_message(lsp::MessageType::WARNING, p).await;
         }
         self.publish().await;
+    }
+
+    async fn references(
+        &self,
+        params: lsp::ReferenceParams,
+    ) -> RpcResult<Option<Vec<lsp::Location>>> {
+        let Some(at) = self.at(&params.text_document_position) else {
+            return Ok(None);
+        };
+        blocking(move || {
+            let refs = at.analysis.references(at.file, at.offset).ok()??;
+            Some(
+                refs.into_iter()
+                    .filter_map(|(f, r)| location(&at.analysis, &at.root, f, r, at.encoding))
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: lsp::TextDocumentPositionParams,
+    ) -> RpcResult<Option<lsp::PrepareRenameResponse>> {
+        let Some(at) = self.at(&params) else {
+            return Ok(None);
+        };
+        blocking(move || {
+            let range = at.analysis.rename_range(at.file, at.offset).ok()??;
+            let loc = location(&at.analysis, &at.root, at.file, range, at.encoding)?;
+            Some(lsp::PrepareRenameResponse::Range(loc.range))
+        })
+        .await
+    }
+
+    async fn rename(&self, params: lsp::RenameParams) -> RpcResult<Option<lsp::WorkspaceEdit>> {
+        let Some(at) = self.at(&params.text_document_position) else {
+            return Ok(None);
+        };
+        let new_name = params.new_name.clone();
+        let result = blocking(move || {
+            Some(
+                match at.analysis.rename(at.file, at.offset, &new_name).ok()? {
+                    Err(message) => Err(message),
+                    Ok(ranges) => {
+                        let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+                        for (f, r) in ranges {
+                            let loc = location(&at.analysis, &at.root, f, r, at.encoding)?;
+                            changes.entry(loc.uri).or_default().push(lsp::TextEdit {
+                                range: loc.range,
+                                new_text: new_name.clone(),
+                            });
+                        }
+                        Ok(lsp::WorkspaceEdit {
+                            changes: Some(changes),
+                            ..Default::default()
+                        })
+                    }
+                },
+            )
+        })
+        .await?;
+        match result {
+            None => Ok(None),
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(message)) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
+        }
     }
 
     async fn document_symbol(
@@ -834,6 +906,22 @@ fn definition_at(at: At) -> Option<lsp::GotoDefinitionResponse> {
         uri,
         range: convert::range(&target_index, &target_text, range, encoding),
     }))
+}
+
+/// An LSP location of a range in a workspace file.
+fn location(
+    analysis: &Analysis,
+    root: &Path,
+    file: SourceFile,
+    range: TextRange,
+    encoding: Encoding,
+) -> Option<lsp::Location> {
+    let text = analysis.text(file);
+    let index = LineIndex::new(text);
+    Some(lsp::Location {
+        uri: lsp::Uri::from_file_path(root.join(analysis.path(file)))?,
+        range: convert::range(&index, text, range, encoding),
+    })
 }
 
 /// Runs request work on a blocking thread. A panic there fails only this

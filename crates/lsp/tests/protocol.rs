@@ -520,3 +520,89 @@ async fn symbols_completion_and_watched_files() {
         })
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn references_and_rename_across_files() {
+    let (_dir, root) = workspace();
+    let mut client = Client::start();
+    initialize(&mut client, &root).await;
+    let core = root.join("src/core/schema.prisma");
+    let text = std::fs::read_to_string(&core).unwrap();
+    let at = pos(&text, "Project {");
+
+    let refs = client
+        .request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": uri(&core)}, "position": at, "context": {"includeDeclaration": true}}),
+        )
+        .await;
+    let files: Vec<&str> = refs["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.iter().any(|u| u.ends_with("src/lims/schema.prisma")),
+        "{files:?}"
+    );
+    assert!(
+        files.iter().any(|u| u.ends_with("src/core/schema.prisma")),
+        "{files:?}"
+    );
+
+    let prepared = client
+        .request(
+            "textDocument/prepareRename",
+            json!({"textDocument": {"uri": uri(&core)}, "position": at}),
+        )
+        .await;
+    assert_eq!(prepared["result"]["start"], at);
+
+    // A name that is taken is refused.
+    let refused = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri(&core)}, "position": at, "newName": "User"}),
+        )
+        .await;
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already declared"),
+        "{refused}"
+    );
+
+    // A free name renames the model and every field type that names it.
+    let renamed = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri(&core)}, "position": at, "newName": "Study"}),
+        )
+        .await;
+    let changes = renamed["result"]["changes"].as_object().unwrap();
+    let total: usize = changes.values().map(|v| v.as_array().unwrap().len()).sum();
+    assert_eq!(total, refs["result"].as_array().unwrap().len());
+    assert!(changes
+        .values()
+        .flat_map(|v| v.as_array().unwrap())
+        .all(|e| e["newText"] == "Study"));
+
+    // Renaming a field also renames it in `fields:`, `references:` and index lists.
+    let field_at = pos(&text, "organizationId String");
+    let renamed = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri(&core)}, "position": field_at, "newName": "orgId"}),
+        )
+        .await;
+    let edits = renamed["result"]["changes"][uri(&core)]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(
+        edits >= 2,
+        "the declaration and at least one fields:/@@index use: {renamed}"
+    );
+}
