@@ -62,12 +62,17 @@ struct State {
 struct Backend {
     client: Client,
     state: Arc<Mutex<State>>,
+    /// Wakes the one publisher task. All diagnostics are published from
+    /// that task, so rounds never interleave and none is lost when a
+    /// handler's future ends early.
+    changed: Arc<tokio::sync::Notify>,
 }
 
 impl Backend {
     fn new(client: Client) -> Self {
         Backend {
             client,
+            changed: Arc::new(tokio::sync::Notify::new()),
             state: Arc::new(Mutex::new(State {
                 root: None,
                 host: AnalysisHost::new(),
@@ -80,59 +85,13 @@ impl Backend {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // A panic while holding the lock leaves plain data behind; keep serving.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.state)
     }
 
-    /// Computes and publishes diagnostics for every workspace file, unless a
-    /// newer change supersedes this one.
-    async fn publish(&self) {
-        let (generation, analysis, root, encoding, versions) = {
-            let state = self.lock();
-            let versions: HashMap<String, i32> = state
-                .docs
-                .iter()
-                .map(|(k, d)| (k.clone(), d.version))
-                .collect();
-            (
-                state.generation,
-                state.host.analysis(),
-                state.root.clone(),
-                state.encoding,
-                versions,
-            )
-        };
-        let Some(root) = root else { return };
-        let computed =
-            tokio::task::spawn_blocking(move || collect_diagnostics(&analysis, &root, encoding))
-                .await;
-        let Ok(Ok(by_file)) = computed else { return };
-        let to_publish = {
-            let mut state = self.lock();
-            if state.generation != generation {
-                return;
-            }
-            let mut out: Vec<(String, lsp::Uri, Vec<lsp::Diagnostic>)> = Vec::new();
-            for (rel, (uri, diags)) in &by_file {
-                out.push((rel.clone(), uri.clone(), diags.clone()));
-            }
-            for rel in &state.published {
-                if !by_file.contains_key(rel) {
-                    if let Some(root) = &state.root {
-                        if let Some(uri) = lsp::Uri::from_file_path(root.join(rel)) {
-                            out.push((rel.clone(), uri, Vec::new()));
-                        }
-                    }
-                }
-            }
-            state.published = by_file.keys().cloned().collect();
-            out
-        };
-        for (rel, uri, diags) in to_publish {
-            self.client
-                .publish_diagnostics(uri, diags, versions.get(&rel).copied())
-                .await;
-        }
+    /// Asks the publisher task for fresh diagnostics. Never blocks: the
+    /// request is a permit that the task picks up after its current round.
+    fn schedule(&self) {
+        self.changed.notify_one();
     }
 
     /// A snapshot and the byte offset of a document position, for the
@@ -173,6 +132,61 @@ struct At {
     root: PathBuf,
     encoding: Encoding,
     offset: usize,
+}
+
+/// Computes and publishes diagnostics for every workspace file, unless a
+/// newer change supersedes this one.
+async fn publish(client: &Client, shared: &Mutex<State>) {
+    let (generation, analysis, root, encoding, versions) = {
+        let state = lock(shared);
+        let versions: HashMap<String, i32> = state
+            .docs
+            .iter()
+            .map(|(k, d)| (k.clone(), d.version))
+            .collect();
+        (
+            state.generation,
+            state.host.analysis(),
+            state.root.clone(),
+            state.encoding,
+            versions,
+        )
+    };
+    let Some(root) = root else { return };
+    let computed =
+        tokio::task::spawn_blocking(move || collect_diagnostics(&analysis, &root, encoding)).await;
+    let Ok(Ok(by_file)) = computed else { return };
+    let to_publish = {
+        let mut state = lock(shared);
+        if state.generation != generation {
+            return;
+        }
+        let mut out: Vec<(String, lsp::Uri, Vec<lsp::Diagnostic>)> = Vec::new();
+        for (rel, (uri, diags)) in &by_file {
+            out.push((rel.clone(), uri.clone(), diags.clone()));
+        }
+        for rel in &state.published {
+            if !by_file.contains_key(rel) {
+                if let Some(root) = &state.root {
+                    if let Some(uri) = lsp::Uri::from_file_path(root.join(rel)) {
+                        out.push((rel.clone(), uri, Vec::new()));
+                    }
+                }
+            }
+        }
+        state.published = by_file.keys().cloned().collect();
+        out
+    };
+    for (rel, uri, diags) in to_publish {
+        client
+            .publish_diagnostics(uri, diags, versions.get(&rel).copied())
+            .await;
+    }
+}
+
+fn lock(shared: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+    // A panic while holding the lock leaves plain data behind; keep serving.
+    shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 type FileDiagnostics = HashMap<String, (lsp::Uri, Vec<lsp::Diagnostic>)>;
@@ -317,6 +331,17 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
+        let (client, state, changed) = (
+            self.client.clone(),
+            self.state.clone(),
+            self.changed.clone(),
+        );
+        tokio::spawn(async move {
+            loop {
+                changed.notified().await;
+                publish(&client, &state).await;
+            }
+        });
         // Watch the files that change the analysis but may not be open.
         let watchers = [
             "**/*.prisma",
@@ -338,7 +363,7 @@ impl LanguageServer for Backend {
             })
             .ok(),
         };
-        self.publish().await;
+        self.schedule();
         // Clients without dynamic registration simply refuse; nothing to do then.
         let _ = self.client.register_capability(vec![registration]).await;
     }
@@ -386,7 +411,7 @@ impl LanguageServer for Backend {
         for p in problems {
             self.client.log_message(lsp::MessageType::WARNING, p).await;
         }
-        self.publish().await;
+        self.schedule();
     }
 
     async fn references(
@@ -581,7 +606,7 @@ impl LanguageServer for Backend {
             );
             state.generation += 1;
         }
-        self.publish().await;
+        self.schedule();
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
@@ -604,7 +629,7 @@ impl LanguageServer for Backend {
             state.host.set_file(&rel, kind, Arc::from(text));
             state.generation += 1;
         }
-        self.publish().await;
+        self.schedule();
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
