@@ -304,8 +304,10 @@ pub(crate) fn completions(db: &dyn Db, file: SourceFile, at: usize) -> Vec<Compl
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..at];
     let word_start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '@' || c == '.'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '@' || *c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
     let head = before[..word_start].trim_end();
 

@@ -177,10 +177,12 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     let text = parse.text();
     let root = parse.source_file();
     let mut items = FileItems::default();
+    // New lines written by fixes follow the file's own line ending.
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
     for decl in root.declarations() {
         match decl {
             ast::Declaration::Model(m) => {
-                if let Some(item) = lower_model(m, text) {
+                if let Some(item) = lower_model(m, text, nl) {
                     items.models.push(item);
                 }
             }
@@ -276,7 +278,7 @@ fn field_list(expr: Option<ast::Expr<'_>>) -> Option<Vec<Ident>> {
     )
 }
 
-fn lower_model(m: ast::ModelDecl<'_>, text: &str) -> Option<ModelItem> {
+fn lower_model(m: ast::ModelDecl<'_>, text: &str, nl: &str) -> Option<ModelItem> {
     let name = m.name()?;
     let mut fields = Vec::new();
     for f in m.fields() {
@@ -358,7 +360,7 @@ fn lower_model(m: ast::ModelDecl<'_>, text: &str) -> Option<ModelItem> {
         kind: m.kind(),
         range: m.range(),
         docs: m.docs(),
-        block_attr_insert: block_attr_insert(&m, text),
+        block_attr_insert: block_attr_insert(&m, text, nl),
         fields,
         indexes,
         map,
@@ -383,9 +385,7 @@ fn full_line(text: &str, range: TextRange) -> TextRange {
 /// Where `@@index(...)` is inserted: after the last block attribute if there
 /// is one (indented like it), else before the closing brace (indented like
 /// the fields, after a blank line).
-fn block_attr_insert(m: &ast::ModelDecl<'_>, text: &str) -> Option<InsertPoint> {
-    // New lines follow the file's own line ending.
-    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+fn block_attr_insert(m: &ast::ModelDecl<'_>, text: &str, nl: &str) -> Option<InsertPoint> {
     // The indentation of a line, or two spaces when the code shares its
     // line with the block's opening (`model A { id Int @id`).
     let indent_of = |offset: usize| {

@@ -73,9 +73,13 @@ pub fn suppressions(db: &dyn Db, file: SourceFile) -> Suppressions {
             continue;
         }
         let codes = rest.split(':').next().unwrap_or("");
+        // Selectors end at the first word that names no rule, so a reason
+        // written without `:` never silences rules by accident. `ALL` is not
+        // accepted here: a blanket suppression must be spelled out.
         let selectors: Vec<String> = codes
             .split(|c: char| c == ',' || c.is_whitespace())
             .filter(|s| !s.is_empty())
+            .take_while(|s| !s.eq_ignore_ascii_case("all") && crate::rules::is_known_selector(s))
             .map(str::to_string)
             .collect();
         if selectors.is_empty() {

@@ -26,6 +26,8 @@ pub(crate) struct Location {
 pub(crate) struct ReportFile {
     pub(crate) display: String,
     pub(crate) text: Arc<str>,
+    /// Built once per file; every location in the file uses it.
+    index: schemalint_syntax::LineIndex,
 }
 
 pub(crate) struct Entry {
@@ -64,16 +66,19 @@ impl Report {
         if let Some(i) = self.files.iter().position(|f| f.display == display) {
             return i;
         }
+        let text = analysis.text(file).clone();
+        let index = schemalint_syntax::LineIndex::new(&text);
         self.files.push(ReportFile {
             display: display.to_string(),
-            text: analysis.text(file).clone(),
+            text,
+            index,
         });
         self.files.len() - 1
     }
 
     pub(crate) fn locate(&self, file: usize, range: TextRange) -> Location {
         let text = &self.files[file].text;
-        let index = schemalint_syntax::LineIndex::new(text);
+        let index = &self.files[file].index;
         let pos = |offset| {
             let lc = index.line_col_chars(text, offset);
             Position {

@@ -299,6 +299,12 @@ fn is_skipped_dir(dir: &Path) -> bool {
 
 fn collect_prisma_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in sorted_entries(dir) {
+        // Symlinked folders are not followed: a link to an ancestor would
+        // load the same schema again and again, or never end.
+        let is_link = std::fs::symlink_metadata(&entry).is_ok_and(|m| m.file_type().is_symlink());
+        if entry.is_dir() && is_link {
+            continue;
+        }
         if entry.is_dir() {
             if !is_skipped_dir(&entry) {
                 collect_prisma_files(&entry, out);
@@ -488,6 +494,17 @@ mod tests {
                 ("prisma/migrations/1_init/down.sql", FileKind::Down),
             ]
         );
+    }
+
+    #[test]
+    fn symlinked_folders_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "prisma/schema.prisma", "model A {\n id Int @id\n}\n");
+        std::os::unix::fs::symlink(root.join("prisma"), root.join("prisma/self")).unwrap();
+        std::os::unix::fs::symlink(root.join("prisma"), root.join("prisma/self2")).unwrap();
+        let p = discover(root).unwrap();
+        assert_eq!(rels(&p), [("prisma/schema.prisma", FileKind::Schema)]);
     }
 
     #[test]

@@ -58,7 +58,11 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         // The longest chain of cascades from a root down to `parent`.
-        let mut chain = longest_chain(parent_id, &parents, &mut memo, &mut Vec::new());
+        let mut chain = longest_chain(parent_id, &parents, &mut memo, &mut Vec::new()).0;
+        // A cycle counts once: the child closes it instead of repeating.
+        if chain.contains(&child_id) {
+            continue;
+        }
         chain.push(child_id);
         let depth = chain.len() - 1;
         if depth <= max {
@@ -84,37 +88,39 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Models from the root of the deepest cascade chain down to `model`.
+/// Models from the root of the deepest cascade chain down to `model`, and
+/// whether a cycle was cut on the way (such a result depends on where the
+/// walk entered the cycle, so it is not memoised).
 fn longest_chain(
     model: ModelId,
     parents: &HashMap<ModelId, Vec<ModelId>>,
     memo: &mut HashMap<ModelId, Vec<ModelId>>,
     visiting: &mut Vec<ModelId>,
-) -> Vec<ModelId> {
+) -> (Vec<ModelId>, bool) {
     if let Some(chain) = memo.get(&model) {
-        return chain.clone();
+        return (chain.clone(), false);
     }
     if visiting.contains(&model) {
         // A cycle: the model counts once, so stop here.
-        return Vec::new();
+        return (Vec::new(), true);
     }
     visiting.push(model);
     let mut best = Vec::new();
+    let mut cut = false;
     for &parent in parents.get(&model).into_iter().flatten() {
         if parent == model {
             continue;
         }
-        let chain = longest_chain(parent, parents, memo, visiting);
+        let (chain, chain_cut) = longest_chain(parent, parents, memo, visiting);
+        cut |= chain_cut;
         if chain.len() > best.len() {
             best = chain;
         }
     }
     visiting.pop();
     best.push(model);
-    // Results computed inside a cycle depend on the entry point; only
-    // memoize outside of one.
-    if visiting.is_empty() || !best.iter().any(|m| visiting.contains(m)) {
+    if !cut {
         memo.insert(model, best.clone());
     }
-    best
+    (best, cut)
 }

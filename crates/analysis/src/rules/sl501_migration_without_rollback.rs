@@ -47,8 +47,18 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let text = migration.up.text(db);
-        let first_line = TextRange::new(0, text.find('\n').unwrap_or(text.len()));
         let statements = migrations::statements(db, migration.up);
+        // The first statement's first line, so that a suppression comment
+        // above it (after Prisma's `-- CreateTable` header) applies.
+        let anchor = match statements.first() {
+            Some(st) => {
+                let end = text[st.range.start..st.range.end]
+                    .find('\n')
+                    .map_or(st.range.end, |i| st.range.start + i);
+                TextRange::new(st.range.start, end)
+            }
+            None => TextRange::new(0, text.find('\n').unwrap_or(text.len())),
+        };
         let path = if migration.folder.is_empty() {
             down_name.to_string()
         } else {
@@ -58,7 +68,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 &MIGRATION_WITHOUT_ROLLBACK,
                 migration.up,
-                first_line,
+                anchor,
                 format!("migration `{}` has no rollback: add a `{down_name}` beside its `migration.sql`", migration.folder),
             )
             .with_fix(Fix {
