@@ -12,7 +12,7 @@ use crate::{semantic, suppression};
 pub(crate) fn workspace_diagnostics(db: &dyn Db) -> Arc<Vec<Diagnostic>> {
     let schema = semantic::schema(db);
     let config = db.workspace().config(db);
-    let ctx = rules::Ctx { db, schema, config };
+    let ctx = rules::Ctx::new(db, schema, config);
     let mut out = Vec::new();
     for rule in rules::WORKSPACE_RULES {
         rule(&ctx, &mut out);

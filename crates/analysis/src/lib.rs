@@ -154,6 +154,50 @@ impl Analysis {
         Cancelled::catch(|| db::line_index(&self.db, file))
     }
 
+    /// Runs the per-file work that does not depend on other files (parsing
+    /// schemas and lowering their declarations, splitting and parsing
+    /// migration SQL) on up to `threads` threads, largest files first, so a
+    /// cold check is not bound to one core. The results are memoized; later
+    /// queries such as [`Analysis::diagnostics`] find them ready.
+    pub fn prime(&self, threads: usize) -> Cancellable<()> {
+        let mut files = self.files();
+        files.sort_by_key(|f| std::cmp::Reverse(f.text(&self.db).len()));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = |db: RootDatabase| {
+            Cancelled::catch(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&file) = files.get(i) else { break };
+                match file.kind(&db) {
+                    FileKind::Schema => {
+                        items::file_items(&db, file);
+                    }
+                    FileKind::Migration | FileKind::Down => {
+                        migrations::statements(&db, file);
+                    }
+                    FileKind::MigrationLock => {}
+                }
+            })
+        };
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads.min(files.len()))
+                .map(|_| {
+                    let db = self.db.clone();
+                    let work = &work;
+                    scope.spawn(move || work(db))
+                })
+                .collect();
+            let mut result = work(self.db.clone());
+            for helper in helpers {
+                // A helper that panicked left its file unprimed; the query
+                // runs again on demand and reports the panic there.
+                if let Ok(Err(cancelled)) = helper.join() {
+                    result = Err(cancelled);
+                }
+            }
+            result
+        })
+    }
+
     /// The diagnostics anchored in `file`, after configuration (selection,
     /// severities) and suppression comments, sorted by position.
     pub fn diagnostics(&self, file: SourceFile) -> Cancellable<Vec<Diagnostic>> {

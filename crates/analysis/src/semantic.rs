@@ -1,7 +1,7 @@
 //! The semantic model of a whole workspace: every declaration of every
 //! schema file, resolved by name, with its module, db schema and table.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use schemalint_syntax::ast::ModelKind;
@@ -136,13 +136,13 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
     let ws = db.workspace();
     let config = ws.config(db);
     let mut schema = Schema {
-        files: HashMap::new(),
+        files: HashMap::default(),
         schema_files: Vec::new(),
         models: Vec::new(),
         enums: Vec::new(),
-        by_name: HashMap::new(),
+        by_name: HashMap::default(),
         datasources: Vec::new(),
-        modules: HashMap::new(),
+        modules: HashMap::default(),
     };
     for &file in ws.files(db) {
         if file.kind(db) != FileKind::Schema {

@@ -114,6 +114,10 @@ fn check_project(project: &Project, args: &CheckArgs, report: &mut Report) -> bo
         apply_fixes(project, &mut host, args);
     }
     let analysis = host.analysis();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    analysis
+        .prime(threads)
+        .expect("no edits run concurrently in the CLI");
     let files = analysis.files();
     report.checked += files.len();
     for file in files {
@@ -175,6 +179,10 @@ fn check_project(project: &Project, args: &CheckArgs, report: &mut Report) -> bo
             });
         }
     }
+    // The process exits next; dropping a database that holds the trees
+    // and memos of a large workspace only spends time returning memory.
+    drop(analysis);
+    std::mem::forget(host);
     !problems.is_empty()
 }
 

@@ -133,8 +133,38 @@ fn children<'a, T: 'a>(
     nodes.into_iter().filter_map(move |n| cast(n, src))
 }
 
-fn field_child<'a>(node: Node<'a>, field: &str) -> Option<Node<'a>> {
-    node.child_by_field_name(field)
+pub(crate) fn field_child<'a>(node: Node<'a>, field: &'static str) -> Option<Node<'a>> {
+    node.child_by_field_id(field_id(field)?.get())
+}
+
+/// The grammar's field names, in a fixed order.
+const FIELDS: [&str; 11] = [
+    "name",
+    "body",
+    "type",
+    "base",
+    "modifier",
+    "attribute",
+    "arguments",
+    "argument",
+    "key",
+    "value",
+    "element",
+];
+
+/// The id of a field of the grammar, looked up once per process.
+/// `child_by_field_name` compares the name with every field name of the
+/// language on each call, which showed up in profiles of large schemas.
+fn field_id(name: &'static str) -> Option<std::num::NonZeroU16> {
+    static IDS: std::sync::OnceLock<[Option<std::num::NonZeroU16>; FIELDS.len()]> =
+        std::sync::OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let language = crate::language();
+        FIELDS.map(|f| language.field_id_for_name(f))
+    });
+    let slot = FIELDS.iter().position(|f| *f == name);
+    debug_assert!(slot.is_some(), "`{name}` is not a field of the grammar");
+    ids[slot?]
 }
 
 fn name_field<'a>(node: Node<'a>, src: &'a str) -> Option<Name<'a>> {
@@ -813,5 +843,17 @@ mod tests {
                 .as_str(),
             "String"
         );
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    #[test]
+    fn every_field_of_the_grammar_has_a_cached_id() {
+        let language = crate::language();
+        assert_eq!(language.field_count(), super::FIELDS.len());
+        for name in super::FIELDS {
+            assert!(super::field_id(name).is_some(), "{name}");
+        }
     }
 }

@@ -16,8 +16,8 @@ pub(crate) fn collect(root: Node<'_>, src: &str) -> Vec<SyntaxError> {
             errors.push(unexpected(node, src));
             continue;
         }
-        if node.kind() == "field_declaration" && node.child_by_field_name("type").is_none() {
-            if let Some(name) = node.child_by_field_name("name") {
+        if node.kind() == "field_declaration" && crate::ast::field_child(node, "type").is_none() {
+            if let Some(name) = crate::ast::field_child(node, "name") {
                 errors.push(SyntaxError {
                     range: name.range().into(),
                     message: format!("expected a field type after `{}`", &src[name.byte_range()]),
@@ -147,7 +147,7 @@ fn enclosing_block<'a>(node: Node<'_>, src: &'a str) -> Option<(&'static str, &'
                 continue;
             }
         };
-        let name = n.child_by_field_name("name").filter(|n| !n.is_missing())?;
+        let name = crate::ast::field_child(n, "name").filter(|n| !n.is_missing())?;
         return Some((keyword, &src[name.byte_range()]));
     }
     None

@@ -57,6 +57,28 @@ pub(crate) struct Ctx<'a> {
     pub(crate) db: &'a dyn crate::db::Db,
     pub(crate) schema: &'a Schema,
     pub(crate) config: &'a Config,
+    /// `[audit] models`, compiled once per run rather than once per model.
+    pub(crate) audit_models: globset::GlobSet,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(db: &'a dyn crate::db::Db, schema: &'a Schema, config: &'a Config) -> Self {
+        let mut builder = globset::GlobSetBuilder::new();
+        for pattern in &config.audit.models {
+            // Config loading already reported patterns that do not compile.
+            if let Ok(glob) = globset::Glob::new(pattern) {
+                builder.add(glob);
+            }
+        }
+        Ctx {
+            db,
+            schema,
+            config,
+            audit_models: builder
+                .build()
+                .unwrap_or_else(|_| globset::GlobSet::empty()),
+        }
+    }
 }
 
 /// A workspace rule: reads the semantic model, appends findings.
@@ -103,10 +125,7 @@ impl Ctx<'_> {
         if model.docs.as_deref().is_some_and(|d| d.contains("@audit")) {
             return true;
         }
-        self.config.audit.models.iter().any(|pattern| {
-            globset::Glob::new(pattern)
-                .is_ok_and(|g| g.compile_matcher().is_match(&model.name.name))
-        })
+        self.audit_models.is_match(&model.name.name)
     }
 
     /// The file and name range of a declaration.
