@@ -4,8 +4,10 @@
 use schemalint_syntax::TextRange;
 
 use crate::db::{Db, SourceFile};
-use crate::items::{FieldItem, ModelItem};
-use crate::semantic::{self, Decl, Schema};
+use schemalint_syntax::ast::Arity;
+
+use crate::items::{FieldItem, ModelItem, RelationItem};
+use crate::semantic::{self, Decl, ModelId, Schema};
 
 /// What a name at an offset refers to.
 enum Target<'a> {
@@ -99,91 +101,331 @@ pub(crate) fn definition(
     })
 }
 
-/// A Markdown summary of the name at `at`.
+/// At most this many relations are listed in a hover; the rest are counted.
+const HOVER_LIST_LIMIT: usize = 40;
+
+/// A Markdown summary of the name at `at`: for a model, view, type or enum
+/// where it is declared, its docs, its table and db schema and its
+/// relations both ways; for a field its type, attributes and relation.
 pub(crate) fn symbol_info(db: &dyn Db, file: SourceFile, at: usize) -> Option<String> {
     let schema = semantic::schema(db);
     let target = target_at(schema, file, at)?;
     Some(match target {
-        Target::Decl(decl @ Decl::Model(id)) => {
-            let m = schema.model(id);
-            let mut out = format!(
-                "**{} `{}`**\n\ndeclared in `{}` (module `{}`)",
-                m.kind.keyword(),
-                m.name.name,
-                id.file.path(db),
-                schema.module(decl)
-            );
-            if let Some(docs) = &m.docs {
-                out += &format!("\n\n{docs}");
-            }
-            let db_schema = m
-                .schema
-                .as_ref()
-                .map(|(s, _)| format!("{s}."))
-                .unwrap_or_default();
-            out += &format!("\n\ntable `{db_schema}{}`", m.table());
-            let outgoing: Vec<String> = m
-                .fields
-                .iter()
-                .filter(|f| schema.relation_target(f).is_some())
-                .map(|f| {
-                    format!(
-                        "`{}` → `{}`",
-                        f.name.name,
-                        f.type_name.as_ref().map_or("", |t| t.name.as_str())
-                    )
-                })
-                .collect();
-            let incoming: Vec<String> = schema
-                .relations()
-                .filter(|(_, _, target)| *target == id)
-                .map(|(from, f, _)| format!("`{}.{}`", schema.model(from).name.name, f.name.name))
-                .collect();
-            if !outgoing.is_empty() {
-                out += &format!("\n\nrelations out: {}", outgoing.join(", "));
-            }
-            if !incoming.is_empty() {
-                out += &format!("\n\nrelations in: {}", incoming.join(", "));
-            }
-            out
-        }
+        Target::Decl(Decl::Model(id)) => model_info(db, schema, id),
         Target::Decl(decl @ Decl::Enum(id)) => {
             let e = schema.enum_(id);
-            let values: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();
-            let mut out = format!(
-                "**enum `{}`**\n\ndeclared in `{}` (module `{}`)\n\nvalues: {}",
-                e.name.name,
-                id.file.path(db),
-                schema.module(decl),
-                values.join(", ")
-            );
+            let mut out = format!("**enum `{}`**", e.name.name);
             if let Some(docs) = &e.docs {
                 out += &format!("\n\n{docs}");
             }
-            out
-        }
-        Target::Field { model, field, file } => {
-            let text = file.text(db);
-            let line = &text[field.range.start..field.range.end];
-            let mut out = format!(
-                "**field `{}.{}`**\n\n```prisma\n{}\n```",
-                model.name.name,
-                field.name.name,
-                line.trim()
+            out += &format!(
+                "\n\n- declared in `{}` (module `{}`)\n- db enum {}",
+                id.file.path(db),
+                schema.module(decl),
+                db_name(e.map.as_deref(), &e.name.name, e.schema.as_ref())
             );
-            if let Some(rel) = &field.relation {
-                let on_delete = rel
-                    .on_delete
-                    .as_ref()
-                    .map_or("default", |a| a.name.as_str());
-                out += &format!(
-                    "\n\nrelation to `{}`, onDelete: {on_delete}",
-                    field.type_name.as_ref().map_or("", |t| t.name.as_str())
-                );
+            let values: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();
+            out += &format!("\n- values: {}", values.join(", "));
+            let users: Vec<String> = schema
+                .models
+                .iter()
+                .flat_map(|&m| {
+                    let model = schema.model(m);
+                    model
+                        .fields
+                        .iter()
+                        .filter(|f| {
+                            f.type_name.as_ref().is_some_and(|t| t.name == e.name.name)
+                                && schema.resolve(&e.name.name) == Some(decl)
+                        })
+                        .map(move |f| format!("`{}.{}`", model.name.name, f.name.name))
+                })
+                .collect();
+            if !users.is_empty() {
+                out += "\n\n**used by**\n";
+                out += &bullets(users);
             }
             out
         }
+        Target::Field { model, field, file } => field_info(db, schema, model, field, file),
     })
+}
+
+/// `table `x` in db schema `y``, saying where each part comes from.
+fn db_name(map: Option<&str>, name: &str, db_schema: Option<&(String, TextRange)>) -> String {
+    let name = match map {
+        Some(m) => format!("`{m}` (`@@map`)"),
+        None => format!("`{name}`"),
+    };
+    let db_schema = match db_schema {
+        Some((s, _)) => format!("`{s}`"),
+        None => "default (no `@@schema`)".to_string(),
+    };
+    format!("{name} in db schema {db_schema}")
+}
+
+/// A Markdown bullet list, cut at [`HOVER_LIST_LIMIT`] entries.
+fn bullets(items: Vec<String>) -> String {
+    let total = items.len();
+    let mut out: Vec<String> = items
+        .into_iter()
+        .take(HOVER_LIST_LIMIT)
+        .map(|i| format!("- {i}"))
+        .collect();
+    if total > HOVER_LIST_LIMIT {
+        out.push(format!("- … and {} more", total - HOVER_LIST_LIMIT));
+    }
+    out.join("\n")
+}
+
+/// `[a, b]`.
+fn ident_list(list: &[crate::items::Ident]) -> String {
+    let names: Vec<&str> = list.iter().map(|i| i.name.as_str()).collect();
+    format!("[{}]", names.join(", "))
+}
+
+/// `fields: [a] → references: [id], onDelete: X`, the parts that are written.
+fn relation_args(rel: &RelationItem) -> String {
+    let mut parts = Vec::new();
+    if let Some(name) = &rel.name {
+        parts.push(format!("\"{name}\""));
+    }
+    match (&rel.fields, &rel.references) {
+        (Some(f), Some(r)) => parts.push(format!("`{}` → `{}`", ident_list(f), ident_list(r))),
+        (Some(f), None) => parts.push(format!("fields `{}`", ident_list(f))),
+        (None, Some(r)) => parts.push(format!("references `{}`", ident_list(r))),
+        (None, None) => {}
+    }
+    if let Some(a) = &rel.on_delete {
+        parts.push(format!("onDelete: {}", a.name));
+    }
+    if let Some(a) = &rel.on_update {
+        parts.push(format!("onUpdate: {}", a.name));
+    }
+    parts.join(", ")
+}
+
+/// Whether a relation field holds the foreign key (`fields:` is written).
+fn holds_key(field: &FieldItem) -> bool {
+    field.relation.as_ref().is_some_and(|r| r.fields.is_some())
+}
+
+fn model_info(db: &dyn Db, schema: &Schema, id: ModelId) -> String {
+    let m = schema.model(id);
+    let decl = Decl::Model(id);
+    let mut out = format!("**{} `{}`**", m.kind.keyword(), m.name.name);
+    if let Some(docs) = &m.docs {
+        out += &format!("\n\n{docs}");
+    }
+    out += &format!(
+        "\n\n- declared in `{}` (module `{}`)",
+        id.file.path(db),
+        schema.module(decl)
+    );
+    let place = db_name(m.map.as_deref(), &m.name.name, m.schema.as_ref());
+    out += &match m.kind {
+        schemalint_syntax::ast::ModelKind::Model => format!("\n- table {place}"),
+        schemalint_syntax::ast::ModelKind::View => format!("\n- view {place}"),
+        schemalint_syntax::ast::ModelKind::CompositeType => {
+            "\n- composite type: embedded in documents, no table".into()
+        }
+    };
+
+    // Out: this model's fields whose type is another model.
+    let outgoing: Vec<String> = m
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let target = schema.relation_target(f)?;
+            let tm = schema.model(target);
+            let suffix = match f.arity {
+                Arity::List => "[]",
+                Arity::Optional => "?",
+                Arity::Required => "",
+            };
+            let mut line = format!(
+                "`{}` → `{}{suffix}` (module `{}`)",
+                f.name.name,
+                tm.name.name,
+                schema.module(Decl::Model(target))
+            );
+            match &f.relation {
+                Some(rel) if holds_key(f) => line += &format!(": {}", relation_args(rel)),
+                _ => line += ": back-relation, the key is on the other side",
+            }
+            Some(line)
+        })
+        .collect();
+    // In: other models' fields whose type is this model.
+    let incoming: Vec<String> = schema
+        .relations()
+        .filter(|(_, _, target)| *target == id)
+        .map(|(from, f, _)| {
+            let mut line = format!(
+                "`{}.{}` (module `{}`)",
+                schema.model(from).name.name,
+                f.name.name,
+                schema.module(Decl::Model(from))
+            );
+            match &f.relation {
+                Some(rel) if holds_key(f) => line += &format!(": {}", relation_args(rel)),
+                _ => line += ": back-relation list",
+            }
+            line
+        })
+        .collect();
+    if !outgoing.is_empty() {
+        out += "\n\n**relations out**\n";
+        out += &bullets(outgoing);
+    }
+    if !incoming.is_empty() {
+        out += "\n\n**relations in**\n";
+        out += &bullets(incoming);
+    }
+    out
+}
+
+/// The syntax node of a lowered field, for what lowering does not keep
+/// (the type and attributes as written, doc comments).
+fn field_node<'a>(
+    root: schemalint_syntax::ast::SourceFile<'a>,
+    field: &FieldItem,
+) -> Option<schemalint_syntax::ast::Field<'a>> {
+    root.models()
+        .filter(|m| m.range().start <= field.range.start && field.range.end <= m.range().end)
+        .flat_map(|m| m.fields())
+        .find(|f| f.range() == field.range)
+}
+
+fn field_info(
+    db: &dyn Db,
+    schema: &Schema,
+    model: &ModelItem,
+    field: &FieldItem,
+    file: SourceFile,
+) -> String {
+    let parse = crate::db::parse(db, file);
+    let node = field_node(parse.source_file(), field);
+    let mut out = format!("**field `{}.{}`**", model.name.name, field.name.name);
+    if let Some(docs) = node.and_then(|n| n.docs()) {
+        out += &format!("\n\n{docs}");
+    }
+    let text = file.text(db);
+    out += &format!(
+        "\n\n```prisma\n{}\n```",
+        text[field.range.start..field.range.end].trim()
+    );
+
+    // The type, as written, and what it names.
+    let written = node
+        .and_then(|n| n.type_ref())
+        .map(|t| t.text().to_string())
+        .unwrap_or_default();
+    let what = match &field.type_name {
+        Some(t) if semantic::SCALARS.contains(&t.name.as_str()) => "scalar".to_string(),
+        Some(t) => match schema.resolve(&t.name) {
+            Some(d @ Decl::Model(m)) => {
+                format!(
+                    "{} in module `{}`",
+                    schema.model(m).kind.keyword(),
+                    schema.module(d)
+                )
+            }
+            Some(d @ Decl::Enum(_)) => format!("enum in module `{}`", schema.module(d)),
+            None => "unresolved".to_string(),
+        },
+        None if field.unsupported => "a type Prisma does not support".to_string(),
+        None => "missing".to_string(),
+    };
+    let arity = match field.arity {
+        Arity::List => ", a list",
+        Arity::Optional => ", optional",
+        Arity::Required => ", required",
+    };
+    if written.is_empty() {
+        out += &format!("\n\n- type: {what}");
+    } else {
+        out += &format!("\n\n- type `{written}`: {what}{arity}");
+    }
+
+    let attributes: Vec<String> = node
+        .into_iter()
+        .flat_map(|n| n.attributes())
+        .map(|a| format!("`{}`", a.text()))
+        .collect();
+    if attributes.is_empty() {
+        out += "\n- attributes: none";
+    } else {
+        out += &format!("\n- attributes: {}", attributes.join(" "));
+    }
+
+    // The relation: the key this field holds, or the field that holds it.
+    let Some(target) = schema.relation_target(field) else {
+        return out;
+    };
+    let tm = schema.model(target);
+    out += &format!(
+        "\n- relation to `{}` (module `{}`)",
+        tm.name.name,
+        schema.module(Decl::Model(target))
+    );
+    let rel = field.relation.as_ref();
+    if let Some(name) = rel.and_then(|r| r.name.as_ref()) {
+        out += &format!(", named \"{name}\"");
+    }
+    if let (Some(rel), true) = (rel, holds_key(field)) {
+        if let (Some(f), Some(r)) = (&rel.fields, &rel.references) {
+            out += &format!(
+                "\n  - fields `{}` → references `{}.{}`",
+                ident_list(f),
+                tm.name.name,
+                ident_list(r)
+            );
+        }
+        // Prisma's defaults when no action is written.
+        let optional = field.arity == Arity::Optional;
+        let on_delete = rel.on_delete.as_ref().map_or_else(
+            || {
+                format!(
+                    "not set (Prisma's default: {})",
+                    if optional { "SetNull" } else { "Restrict" }
+                )
+            },
+            |a| a.name.clone(),
+        );
+        let on_update = rel.on_update.as_ref().map_or_else(
+            || "not set (Prisma's default: Cascade)".to_string(),
+            |a| a.name.clone(),
+        );
+        out += &format!("\n  - onDelete: {on_delete}\n  - onUpdate: {on_update}");
+    } else {
+        // A back-relation: the other side holds the key.
+        let name = rel.and_then(|r| r.name.as_ref());
+        let owner = schema
+            .items(file)
+            .models
+            .iter()
+            .position(|m| std::ptr::eq(m, model));
+        let other = tm.fields.iter().find(|f| {
+            holds_key(f)
+                && f.relation.as_ref().and_then(|r| r.name.as_ref()) == name
+                && owner
+                    .is_some_and(|index| schema.relation_target(f) == Some(ModelId { file, index }))
+        });
+        match other {
+            Some(o) => {
+                out += &format!(
+                    "\n  - back-relation: the key is `{}.{}`",
+                    tm.name.name, o.name.name
+                );
+                if let Some(r) = &o.relation {
+                    out += &format!(" ({})", relation_args(r));
+                }
+            }
+            None => out += "\n  - back-relation: no field of the other model holds the key",
+        }
+    }
+    out
 }
 
 /// What a symbol is, for outlines.
@@ -216,8 +458,8 @@ pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
     for m in &items.models {
         let kind = match m.kind {
             ModelKind::Model => SymbolKind::Model,
-            ModelKind::View => SymbolKind::View,
-            ModelKind::CompositeType => SymbolKind::CompositeType,
+            schemalint_syntax::ast::ModelKind::View => SymbolKind::View,
+            schemalint_syntax::ast::ModelKind::CompositeType => SymbolKind::CompositeType,
         };
         let children = m
             .fields

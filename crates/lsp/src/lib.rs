@@ -898,11 +898,13 @@ fn hover_at(at: At) -> Option<lsp::Hover> {
     if let Ok(diags) = analysis.diagnostics(file) {
         for d in diags.iter().filter(|d| d.range.touches(at)) {
             sections.push(format!(
-                "**{} {}**: {}\n\n{}",
+                "**{} {}**: {}\n\n{}\n\n[`schemalint explain {}`]({})",
                 d.rule.code,
                 d.rule.name,
                 d.message,
-                d.rule.summary()
+                d.rule.summary(),
+                d.rule.code,
+                d.rule.url()
             ));
         }
     }

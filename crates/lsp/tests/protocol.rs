@@ -1,177 +1,10 @@
 //! Protocol tests: the server driven through its real JSON-RPC layer over
 //! in-memory streams, on a copy of the example workspace.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+mod common;
 
+use common::*;
 use serde_json::{json, Value};
-use tokio::io::{
-    AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
-};
-
-struct Client {
-    reader: BufReader<ReadHalf<DuplexStream>>,
-    writer: WriteHalf<DuplexStream>,
-    next_id: i64,
-    /// Notifications and requests from the server not yet consumed.
-    backlog: Vec<Value>,
-}
-
-impl Client {
-    fn start() -> Client {
-        let (client_side, server_side) = tokio::io::duplex(1 << 22);
-        let (server_read, server_write) = tokio::io::split(server_side);
-        tokio::spawn(schemalint_lsp::serve(server_read, server_write));
-        let (reader, writer) = tokio::io::split(client_side);
-        Client {
-            reader: BufReader::new(reader),
-            writer,
-            next_id: 1,
-            backlog: Vec::new(),
-        }
-    }
-
-    async fn send(&mut self, msg: Value) {
-        let body = msg.to_string();
-        let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        self.writer.write_all(frame.as_bytes()).await.unwrap();
-    }
-
-    async fn read(&mut self) -> Value {
-        let mut len = 0;
-        loop {
-            let mut line = String::new();
-            self.reader.read_line(&mut line).await.unwrap();
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                len = v.parse().unwrap();
-            }
-        }
-        let mut buf = vec![0; len];
-        self.reader.read_exact(&mut buf).await.unwrap();
-        let msg: Value = serde_json::from_slice(&buf).unwrap();
-        // Answer the server's own requests (such as client/registerCapability)
-        // as an editor would.
-        if msg.get("id").is_some() && msg.get("method").is_some() {
-            self.send(json!({"jsonrpc": "2.0", "id": msg["id"], "result": null}))
-                .await;
-        }
-        msg
-    }
-
-    async fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
-            .await;
-    }
-
-    async fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
-            .await;
-        loop {
-            let msg = tokio::time::timeout(Duration::from_secs(20), self.read())
-                .await
-                .expect("response in time");
-            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
-                return msg;
-            }
-            self.backlog.push(msg);
-        }
-    }
-
-    /// Waits for `publishDiagnostics` on `uri` that satisfies `pred`.
-    async fn diagnostics_until(&mut self, uri: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let matches = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && pred(&m["params"])
-        };
-        if let Some(i) = self.backlog.iter().position(matches) {
-            let found = self.backlog.remove(i);
-            return found["params"].clone();
-        }
-        loop {
-            let msg = tokio::time::timeout(Duration::from_secs(20), self.read())
-                .await
-                .unwrap_or_else(|_| panic!("no matching diagnostics for {uri}"));
-            if matches(&msg) {
-                return msg["params"].clone();
-            }
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-fn workspace() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/lab-platform");
-    copy_dir(&example, dir.path());
-    let root = dir.path().canonicalize().unwrap();
-    (dir, root)
-}
-
-fn uri(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
-fn codes(params: &Value) -> Vec<String> {
-    params["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn has_message(params: &Value, needle: &str) -> bool {
-    params["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|d| d["message"].as_str().unwrap().contains(needle))
-}
-
-/// The zero-based line and UTF-16 column of the first `needle` in `text`.
-fn pos(text: &str, needle: &str) -> Value {
-    let at = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("`{needle}` not in text"));
-    let line = text[..at].matches('\n').count();
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let character: usize = text[line_start..at].chars().map(char::len_utf16).sum();
-    json!({"line": line, "character": character})
-}
-
-async fn initialize(client: &mut Client, root: &Path) -> Value {
-    let result = client
-        .request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": uri(root),
-                "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
-            }),
-        )
-        .await;
-    client.notify("initialized", json!({})).await;
-    result
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_on_the_example_workspace() {
@@ -604,5 +437,278 @@ async fn references_and_rename_across_files() {
     assert!(
         edits >= 2,
         "the declaration and at least one fields:/@@index use: {renamed}"
+    );
+}
+
+/// The Markdown of a hover at the first `needle` of `text` (plus `shift`
+/// characters), or `None` when the server answers null.
+async fn hover(
+    client: &mut Client,
+    path: &std::path::Path,
+    text: &str,
+    needle: &str,
+    shift: u64,
+) -> Option<String> {
+    let mut at = pos(text, needle);
+    at["character"] = json!(at["character"].as_u64().unwrap() + shift);
+    let r = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri(path)}, "position": at}),
+        )
+        .await;
+    assert!(r.get("error").is_none(), "{r}");
+    r["result"]["contents"]["value"]
+        .as_str()
+        .map(str::to_string)
+}
+
+fn assert_has(value: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(value.contains(part), "missing {part:?} in hover:\n{value}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_on_models_fields_enums_and_diagnostics() {
+    let (_dir, root) = workspace();
+    let mut client = Client::start();
+    initialize(&mut client, &root).await;
+    let lims = root.join("src/lims/schema.prisma");
+    let text = std::fs::read_to_string(&lims).unwrap();
+
+    // A model's name: file, module, docs, table and db schema, relations both ways.
+    let model = hover(&mut client, &lims, &text, "model Sample {", 7)
+        .await
+        .expect("hover on a model name");
+    assert_has(
+        &model,
+        &[
+            "**model `Sample`**",
+            "A sample submitted for testing under a project",
+            "declared in `src/lims/schema.prisma` (module `lims`)",
+            "table `Sample` in db schema `lims`",
+            "**relations out**",
+            "- `project` → `Project` (module `core`): `[projectId]` → `[id]`, onDelete: Cascade",
+            "- `specimens` → `Specimen[]` (module `lims`): back-relation",
+            "**relations in**",
+            "- `Specimen.sample` (module `lims`): `[sampleId]` → `[id]`, onDelete: Cascade",
+            "- `SampleHistory.sample` (module `lims`): `[sampleId]` → `[id]`, onDelete: Restrict",
+            "- `Project.samples` (module `core`): back-relation list",
+        ],
+    );
+    // The qms module points at samples too: relations in cross modules.
+    assert!(
+        model.contains("`Deviation.sample` (module `qms`)"),
+        "{model}"
+    );
+    // No relation is listed twice, nor in the wrong direction.
+    assert_eq!(model.matches("`Specimen.sample`").count(), 1, "{model}");
+    let (out, incoming) = model.split_once("**relations in**").unwrap();
+    assert!(!out.contains("Specimen.sample"), "{model}");
+    assert!(!incoming.contains("`project` →"), "{model}");
+
+    // A reference to a model in another module shows that model.
+    let reference = hover(&mut client, &lims, &text, "Project         @relation", 0)
+        .await
+        .expect("hover on a type reference");
+    assert_has(
+        &reference,
+        &[
+            "**model `Project`**",
+            "declared in `src/core/schema.prisma` (module `core`)",
+            "table `Project` in db schema `core`",
+            "- `organization` → `Organization` (module `core`)",
+            "- `Sample.project` (module `lims`): `[projectId]` → `[id]`, onDelete: Cascade",
+        ],
+    );
+
+    // A relation field: type, attributes as written, the relation.
+    let field = hover(&mut client, &lims, &text, "project    Project ", 0)
+        .await
+        .expect("hover on a relation field");
+    assert_has(
+        &field,
+        &[
+            "**field `Sample.project`**",
+            "- type `Project`: model in module `core`, required",
+            "- attributes: `@relation(fields: [projectId], references: [id], onDelete: Cascade)`",
+            "- relation to `Project` (module `core`)",
+            "- fields `[projectId]` → references `Project.[id]`",
+            "- onDelete: Cascade",
+            "- onUpdate: not set (Prisma's default: Cascade)",
+        ],
+    );
+
+    // A scalar field with a doc comment and no attributes, and one with several.
+    let scalar = hover(&mut client, &lims, &text, "externalRef String?", 0)
+        .await
+        .unwrap();
+    assert_has(
+        &scalar,
+        &[
+            "**field `Sample.externalRef`**",
+            "The client's own reference, printed on the report.",
+            "- type `String?`: scalar, optional",
+            "- attributes: none",
+        ],
+    );
+    assert!(!scalar.contains("relation to"), "{scalar}");
+    let id = hover(&mut client, &lims, &text, "id          String       @id", 0)
+        .await
+        .unwrap();
+    assert_has(&id, &["- attributes: `@id` `@default(uuid())` `@db.Uuid`"]);
+
+    // A back-relation list names the field that holds the key.
+    let back = hover(&mut client, &lims, &text, "specimens  Specimen[]", 0)
+        .await
+        .unwrap();
+    assert_has(
+        &back,
+        &[
+            "- type `Specimen[]`: model in module `lims`, a list",
+            "- relation to `Specimen` (module `lims`)",
+            "- back-relation: the key is `Specimen.sample` (`[sampleId]` → `[id]`, onDelete: Cascade)",
+        ],
+    );
+
+    // A name inside `fields: [...]` is the field it names.
+    let in_list = hover(
+        &mut client,
+        &lims,
+        &text,
+        "[projectId], references: [id], onDelete: Cascade)\n  specimens",
+        1,
+    )
+    .await
+    .unwrap();
+    assert!(
+        in_list.starts_with("**field `Sample.projectId`**"),
+        "{in_list}"
+    );
+
+    // An enum, from a field's type: where, db name, values and users.
+    let status = hover(&mut client, &lims, &text, "SampleStatus @default", 0)
+        .await
+        .unwrap();
+    assert_has(
+        &status,
+        &[
+            "**enum `SampleStatus`**",
+            "Lifecycle of a sample, from registration to disposal.",
+            "declared in `src/lims/schema.prisma` (module `lims`)",
+            "db enum `SampleStatus` in db schema `lims`",
+            "values: REGISTERED, RECEIVED, IN_PROGRESS, COMPLETED, REJECTED, DISPOSED",
+            "**used by**\n- `Sample.status`",
+        ],
+    );
+
+    // Nothing at all on blank space or a comment.
+    assert_eq!(
+        hover(&mut client, &lims, &text, "// LIMS module", 3).await,
+        None
+    );
+
+    // On a diagnostic: the symbol and the rule's explanation.
+    let qms = root.join("src/qms/schema.prisma");
+    let qms_text = std::fs::read_to_string(&qms).unwrap();
+    let diag = hover(&mut client, &qms, &qms_text, "owner     User", 0)
+        .await
+        .unwrap();
+    assert_has(
+        &diag,
+        &[
+            "**field `CapaAction.owner`**",
+            "**SL101 missing-relation-index**: relation `CapaAction.owner` to `User` has no index on [ownerId]",
+            "Reports a relation whose scalar fields",
+        ],
+    );
+    let rule = schemalint_analysis::rules::ALL_RULES
+        .iter()
+        .find(|r| r.code == "SL101")
+        .unwrap();
+    assert_has(&diag, &[&rule.summary(), &format!("({})", rule.url())]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_shows_mapped_tables_default_schemas_and_named_back_relations() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let schema = root.join("prisma/schema.prisma");
+    std::fs::create_dir_all(schema.parent().unwrap()).unwrap();
+    let text = r#"datasource db {
+  provider = "postgresql"
+}
+
+/// Someone who writes.
+model User {
+  id       Int    @id
+  written  Post[] @relation("author")
+  reviewed Post[] @relation("reviewer")
+
+  @@map("users")
+}
+
+model Post {
+  id         Int   @id
+  authorId   Int
+  reviewerId Int?
+  author     User  @relation("author", fields: [authorId], references: [id], onUpdate: Restrict)
+  reviewer   User? @relation("reviewer", fields: [reviewerId], references: [id])
+
+  @@index([authorId])
+  @@index([reviewerId])
+}
+"#;
+    std::fs::write(&schema, text).unwrap();
+    let mut client = Client::start();
+    initialize(&mut client, &root).await;
+
+    let user = hover(&mut client, &schema, text, "User {", 0)
+        .await
+        .unwrap();
+    assert_has(
+        &user,
+        &[
+            "**model `User`**",
+            "Someone who writes.",
+            "declared in `prisma/schema.prisma` (module `default`)",
+            "table `users` (`@@map`) in db schema default (no `@@schema`)",
+            "- `Post.author` (module `default`): \"author\", `[authorId]` → `[id]`, onUpdate: Restrict",
+            "- `Post.reviewer` (module `default`): \"reviewer\", `[reviewerId]` → `[id]`",
+        ],
+    );
+
+    // Each named back-relation finds its own side.
+    let reviewed = hover(&mut client, &schema, text, "reviewed Post[]", 0)
+        .await
+        .unwrap();
+    assert_has(
+        &reviewed,
+        &[
+            "- relation to `Post` (module `default`), named \"reviewer\"",
+            "- back-relation: the key is `Post.reviewer`",
+        ],
+    );
+    // An optional relation defaults to SetNull; a written onUpdate is shown.
+    let reviewer = hover(&mut client, &schema, text, "reviewer   User?", 0)
+        .await
+        .unwrap();
+    assert_has(
+        &reviewer,
+        &[
+            "- type `User?`: model in module `default`, optional",
+            "- onDelete: not set (Prisma's default: SetNull)",
+        ],
+    );
+    let author = hover(&mut client, &schema, text, "author     User ", 0)
+        .await
+        .unwrap();
+    assert_has(
+        &author,
+        &[
+            "- onDelete: not set (Prisma's default: Restrict)",
+            "- onUpdate: Restrict",
+        ],
     );
 }
