@@ -2,8 +2,9 @@
 //!
 //! Files come in as inputs; nothing here reads the disk.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use rustc_hash::FxHashMap;
 use schemalint_syntax::{LineIndex, Parse};
 
 use crate::config::Config;
@@ -47,6 +48,12 @@ pub struct Workspace {
 pub trait Db: salsa::Database {
     /// The workspace input of this database.
     fn workspace(&self) -> Workspace;
+
+    /// The most recent parse of `file`, of whatever text it had then. Only
+    /// [`parse`] uses it, as the starting point of an incremental reparse.
+    fn last_parse(&self, file: SourceFile) -> Option<Parse>;
+
+    fn set_last_parse(&self, file: SourceFile, parse: &Parse);
 }
 
 /// The concrete database used by the CLI and the language server.
@@ -55,6 +62,10 @@ pub trait Db: salsa::Database {
 pub struct RootDatabase {
     storage: salsa::Storage<Self>,
     workspace: Option<Workspace>,
+    /// The latest tree of each schema file, shared by all snapshots. It
+    /// holds trees the memo tables hold anyway, so it costs no memory of
+    /// its own.
+    last_parses: Arc<Mutex<FxHashMap<SourceFile, Parse>>>,
 }
 
 impl RootDatabase {
@@ -66,6 +77,7 @@ impl RootDatabase {
         let mut db = RootDatabase {
             storage: salsa::Storage::new(on_event),
             workspace: None,
+            last_parses: Arc::default(),
         };
         let ws = Workspace::new(&db, Vec::new(), Arc::new(Config::default()));
         db.workspace = Some(ws);
@@ -88,14 +100,46 @@ impl Db for RootDatabase {
         self.workspace
             .expect("RootDatabase constructors create the workspace input")
     }
+
+    fn last_parse(&self, file: SourceFile) -> Option<Parse> {
+        lock(&self.last_parses).get(&file).cloned()
+    }
+
+    fn set_last_parse(&self, file: SourceFile, parse: &Parse) {
+        lock(&self.last_parses).insert(file, parse.clone());
+    }
+}
+
+impl RootDatabase {
+    /// Forgets the tree of a file that left the workspace.
+    pub(crate) fn forget_parse(&self, file: SourceFile) {
+        lock(&self.last_parses).remove(&file);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The map holds plain values; a panic elsewhere cannot leave it torn.
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The syntax tree of a schema file. Not compared for equality: every text
 /// change yields a new tree, and the queries below it compare what they
 /// extract instead.
+///
+/// When the file was parsed before, the new text is parsed incrementally
+/// from the old tree. That read of [`Db::last_parse`] is untracked on
+/// purpose: the result is the same tree a fresh parse gives (see
+/// `crates/syntax/tests/reparse.rs`), so it depends on the text alone.
 #[salsa::tracked(returns(ref), no_eq)]
 pub fn parse(db: &dyn Db, file: SourceFile) -> Parse {
-    schemalint_syntax::parse(file.text(db).clone())
+    let text = file.text(db).clone();
+    let parse = match db.last_parse(file) {
+        Some(old) if Arc::ptr_eq(old.text(), &text) => return old,
+        Some(old) => schemalint_syntax::reparse(text, &old),
+        None => schemalint_syntax::parse(text),
+    };
+    db.set_last_parse(file, &parse);
+    parse
 }
 
 #[salsa::tracked(returns(ref))]

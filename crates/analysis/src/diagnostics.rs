@@ -2,14 +2,28 @@
 
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use crate::db::{Db, FileKind, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, Rule};
 use crate::{semantic, suppression};
 
-/// Findings of the rules that look at the whole workspace, for all files.
+/// Findings of rules, grouped by the file they are anchored in, so each file
+/// finds its own in one lookup.
+type ByFile = FxHashMap<SourceFile, Vec<Diagnostic>>;
+
+fn group(out: Vec<Diagnostic>) -> Arc<ByFile> {
+    let mut by_file = ByFile::default();
+    for d in out {
+        by_file.entry(d.file).or_default().push(d);
+    }
+    Arc::new(by_file)
+}
+
+/// Findings of the rules that read the semantic model of the schema.
 #[salsa::tracked(returns(ref))]
-pub(crate) fn workspace_diagnostics(db: &dyn Db) -> Arc<Vec<Diagnostic>> {
+pub(crate) fn schema_diagnostics(db: &dyn Db) -> Arc<ByFile> {
     let schema = semantic::schema(db);
     let config = db.workspace().config(db);
     let ctx = rules::Ctx::new(db, schema, config);
@@ -17,7 +31,24 @@ pub(crate) fn workspace_diagnostics(db: &dyn Db) -> Arc<Vec<Diagnostic>> {
     for rule in rules::WORKSPACE_RULES {
         rule(&ctx, &mut out);
     }
-    Arc::new(out)
+    debug_assert!(
+        out.iter()
+            .all(|d| !matches!(d.file.kind(db), FileKind::Migration | FileKind::Down)),
+        "schema rules must not anchor findings in migration SQL; file_diagnostics skips them there"
+    );
+    group(out)
+}
+
+/// Findings of the rules that read migrations only. Kept apart from
+/// [`schema_diagnostics`] so typing in a schema does not analyse every
+/// migration again, nor re-run the diagnostics of every SQL file.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn migration_diagnostics(db: &dyn Db) -> Arc<ByFile> {
+    let mut out = Vec::new();
+    for rule in rules::MIGRATION_RULES {
+        rule(db, &mut out);
+    }
+    group(out)
 }
 
 /// The final diagnostics of one file. Backdated when unchanged, so the
@@ -28,12 +59,15 @@ pub(crate) fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic>
     if file.kind(db) == FileKind::Schema {
         rules::sl001_syntax_error::check(db, file, &mut out);
     }
-    out.extend(
-        workspace_diagnostics(db)
-            .iter()
-            .filter(|d| d.file == file)
-            .cloned(),
-    );
+    let kind = file.kind(db);
+    if !matches!(kind, FileKind::Migration | FileKind::Down) {
+        if let Some(found) = schema_diagnostics(db).get(&file) {
+            out.extend(found.iter().cloned());
+        }
+    }
+    if let Some(found) = migration_diagnostics(db).get(&file) {
+        out.extend(found.iter().cloned());
+    }
     let config = db.workspace().config(db).clone();
     out.retain(|d| is_enabled(&config.rules, d.rule));
     let suppressions = suppression::suppressions(db, file);

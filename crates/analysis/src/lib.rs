@@ -103,6 +103,7 @@ impl AnalysisHost {
         let Some(file) = self.files.remove(path) else {
             return;
         };
+        self.db.forget_parse(file);
         let ws = self.db.workspace();
         let files: Vec<SourceFile> = ws
             .files(&self.db)

@@ -112,6 +112,76 @@ pub fn parse(text: impl Into<Arc<str>>) -> Parse {
     Parse { text, tree, errors }
 }
 
+/// Parses `text`, reusing the tree of an earlier version of the same file.
+///
+/// The edit is found by comparing the two texts (their common prefix and
+/// suffix), so callers need not track edits. The result is the same as
+/// [`parse`] of `text` (tree-sitter's incremental parsing guarantees it, and
+/// a test checks it on every corpus schema), only faster when the change
+/// is small: unchanged subtrees are reused instead of parsed again.
+pub fn reparse(text: impl Into<Arc<str>>, old: &Parse) -> Parse {
+    let text: Arc<str> = text.into();
+    let (new, before) = (text.as_bytes(), old.text.as_bytes());
+    let start = common_prefix(before, new);
+    let tail = common_suffix(&before[start..], &new[start..]);
+    let edit = tree_sitter::InputEdit {
+        start_byte: start,
+        old_end_byte: before.len() - tail,
+        new_end_byte: new.len() - tail,
+        start_position: point_at(before, start),
+        old_end_position: point_at(before, before.len() - tail),
+        new_end_position: point_at(new, new.len() - tail),
+    };
+    let mut tree = old.tree.clone();
+    tree.edit(&edit);
+    let tree = new_parser()
+        .parse(new, Some(&tree))
+        .expect("the parser has a language and no timeout or cancellation flag");
+    let errors = errors::collect(tree.root_node(), &text);
+    Parse { text, tree, errors }
+}
+
+/// Compares in blocks first: a byte loop over a large file costs more than
+/// the incremental parse it enables.
+const BLOCK: usize = 256;
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
+        i += BLOCK;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n
+        && a[a.len() - i - BLOCK..a.len() - i] == b[b.len() - i - BLOCK..b.len() - i]
+    {
+        i += BLOCK;
+    }
+    while i < n && a[a.len() - i - 1] == b[b.len() - i - 1] {
+        i += 1;
+    }
+    i
+}
+
+/// The tree-sitter point (row, byte column) of a byte offset.
+fn point_at(text: &[u8], offset: usize) -> tree_sitter::Point {
+    let before = &text[..offset];
+    let row = before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    tree_sitter::Point::new(row, offset - line_start)
+}
+
 fn new_parser() -> tree_sitter::Parser {
     let mut parser = tree_sitter::Parser::new();
     parser

@@ -56,6 +56,7 @@ pub fn lock_provider(text: &str) -> Option<(String, std::ops::Range<usize>)> {
 }
 
 /// A migration folder: its `migration.sql` and the down files beside it.
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Migration {
     pub up: SourceFile,
     pub downs: Vec<SourceFile>,
@@ -67,20 +68,30 @@ fn folder_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-/// Every migration of the workspace, in workspace order.
-pub fn migrations(db: &dyn Db) -> Vec<Migration> {
+/// Every migration of the workspace, in workspace order. Down files are
+/// grouped by folder in one pass: the folder-by-folder search it replaced
+/// read every file once per migration.
+#[salsa::tracked(returns(ref))]
+pub fn migrations(db: &dyn Db) -> Arc<Vec<Migration>> {
     let files = db.workspace().files(db);
-    files
-        .iter()
-        .filter(|f| f.kind(db) == FileKind::Migration)
-        .map(|&up| {
-            let folder = folder_of(up.path(db)).to_string();
-            let downs = files
-                .iter()
-                .filter(|d| d.kind(db) == FileKind::Down && folder_of(d.path(db)) == folder)
-                .copied()
-                .collect();
-            Migration { up, downs, folder }
-        })
-        .collect()
+    let mut downs: rustc_hash::FxHashMap<&str, Vec<SourceFile>> = Default::default();
+    for &f in files {
+        if f.kind(db) == FileKind::Down {
+            downs.entry(folder_of(f.path(db))).or_default().push(f);
+        }
+    }
+    Arc::new(
+        files
+            .iter()
+            .filter(|f| f.kind(db) == FileKind::Migration)
+            .map(|&up| {
+                let folder = folder_of(up.path(db));
+                Migration {
+                    up,
+                    downs: downs.get(folder).cloned().unwrap_or_default(),
+                    folder: folder.to_string(),
+                }
+            })
+            .collect(),
+    )
 }

@@ -1,6 +1,6 @@
 use schemalint_syntax::TextRange;
 
-use super::Ctx;
+use crate::db::Db;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::migrations::{self, sql};
 
@@ -34,15 +34,15 @@ declare_rule! {
     pub static MIGRATION_WITHOUT_ROLLBACK = { code: "SL501", name: "migration-without-rollback", severity: Warning, fix: Unsafe };
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let db = ctx.db;
-    let down_name = ctx
-        .config
+pub(crate) fn check(db: &dyn Db, out: &mut Vec<Diagnostic>) {
+    let down_name = db
+        .workspace()
+        .config(db)
         .migrations
         .down
         .first()
         .map_or("down.sql", String::as_str);
-    for migration in migrations::migrations(db) {
+    for migration in migrations::migrations(db).iter() {
         if !migration.downs.is_empty() {
             continue;
         }

@@ -1,6 +1,6 @@
 use schemalint_syntax::TextRange;
 
-use super::Ctx;
+use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::migrations::{self, sql};
 
@@ -38,9 +38,8 @@ declare_rule! {
     pub static INCOMPLETE_ROLLBACK = { code: "SL502", name: "incomplete-rollback", severity: Warning, fix: None };
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let db = ctx.db;
-    for migration in migrations::migrations(db) {
+pub(crate) fn check(db: &dyn Db, out: &mut Vec<Diagnostic>) {
+    for migration in migrations::migrations(db).iter() {
         let Some(&down) = migration.downs.first() else {
             continue;
         };

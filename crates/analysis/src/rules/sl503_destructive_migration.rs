@@ -1,6 +1,6 @@
 use schemalint_syntax::TextRange;
 
-use super::Ctx;
+use crate::db::Db;
 use crate::diagnostic::Diagnostic;
 use crate::migrations::{self, sql};
 
@@ -34,9 +34,8 @@ declare_rule! {
     pub static DESTRUCTIVE_MIGRATION = { code: "SL503", name: "destructive-migration", severity: Warning, fix: None };
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let db = ctx.db;
-    for migration in migrations::migrations(db) {
+pub(crate) fn check(db: &dyn Db, out: &mut Vec<Diagnostic>) {
+    for migration in migrations::migrations(db).iter() {
         for statement in migrations::statements(db, migration.up).iter() {
             let what: Vec<String> = statement
                 .effects

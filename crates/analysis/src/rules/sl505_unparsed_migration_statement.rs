@@ -1,6 +1,6 @@
 use schemalint_syntax::TextRange;
 
-use super::Ctx;
+use crate::db::Db;
 use crate::db::FileKind;
 use crate::diagnostic::Diagnostic;
 use crate::migrations;
@@ -29,8 +29,7 @@ declare_rule! {
     pub static UNPARSED_MIGRATION_STATEMENT = { code: "SL505", name: "unparsed-migration-statement", severity: Info, fix: None };
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let db = ctx.db;
+pub(crate) fn check(db: &dyn Db, out: &mut Vec<Diagnostic>) {
     for &file in db.workspace().files(db) {
         if !matches!(file.kind(db), FileKind::Migration | FileKind::Down) {
             continue;
