@@ -11,6 +11,7 @@
 //! Only this crate knows LSP types and JSON-RPC.
 
 mod convert;
+mod framing;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,8 +35,29 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let (service, socket) = LspService::new(Backend::new);
-    Server::new(input, output, socket).serve(service).await;
+    let builder = LspService::build(Backend::new)
+        .custom_method(framing::INVALID_MESSAGE, Backend::invalid_message);
+    // Unit tests add a request that panics, to check that a panic fails
+    // that request only. The server proper has no such request.
+    #[cfg(test)]
+    let builder = builder.custom_method("schemalint/testPanic", Backend::test_panic);
+    let (service, socket) = builder.finish();
+    // Frames reach the server through `framing::forward`, which keeps one
+    // malformed message from ending the session.
+    let (pipe_write, pipe_read) = tokio::io::duplex(1 << 20);
+    let server = Server::new(pipe_read, output, socket).serve(service);
+    tokio::pin!(server);
+    tokio::select! {
+        // `exit` ends the server while the client may keep its end open.
+        () = &mut server => return,
+        result = framing::forward(input, pipe_write) => {
+            if let Err(e) = result {
+                eprintln!("schemalint: reading from the client failed: {e}");
+            }
+        }
+    }
+    // The input ended and the pipe is closed: let the server finish.
+    server.await;
 }
 
 /// Serves LSP over stdin and stdout.
@@ -86,6 +108,41 @@ impl Backend {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         lock(&self.state)
+    }
+
+    /// Runs request work on a blocking thread. A panic there fails only
+    /// this request, as an internal error, is logged to the client
+    /// (`window/logMessage`) and the server keeps serving.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        request: &'static str,
+        work: impl FnOnce() -> Option<T> + Send + 'static,
+    ) -> RpcResult<Option<T>> {
+        let result = run_blocking(request, work).await;
+        if let Err(e) = &result {
+            self.client
+                .log_message(lsp::MessageType::ERROR, e.message.to_string())
+                .await;
+        }
+        result
+    }
+
+    /// The answer to a frame the client sent that is no JSON-RPC message
+    /// (see `framing`): the error the JSON-RPC spec asks for.
+    async fn invalid_message(&self, params: serde_json::Value) -> RpcResult<Option<()>> {
+        let code = params["code"].as_i64().unwrap_or(-32600);
+        let message = params["message"].as_str().unwrap_or("invalid message");
+        self.client
+            .log_message(
+                lsp::MessageType::WARNING,
+                format!("schemalint ignored a message it could not read: {message}"),
+            )
+            .await;
+        Err(tower_lsp_server::jsonrpc::Error {
+            code: code.into(),
+            message: message.to_string().into(),
+            data: None,
+        })
     }
 
     /// Asks the publisher task for fresh diagnostics. Never blocks: the
@@ -155,7 +212,16 @@ async fn publish(client: &Client, shared: &Mutex<State>) {
     let Some(root) = root else { return };
     let computed =
         tokio::task::spawn_blocking(move || collect_diagnostics(&analysis, &root, encoding)).await;
-    let Ok(Ok(by_file)) = computed else { return };
+    let by_file = match computed {
+        Ok(Ok(by_file)) => by_file,
+        // A newer change cancelled this round; its own round follows.
+        Ok(Err(_cancelled)) => return,
+        Err(e) => {
+            let message = format!("schemalint failed computing diagnostics: {}", join_error(e));
+            client.log_message(lsp::MessageType::ERROR, message).await;
+            return;
+        }
+    };
     let to_publish = {
         let mut state = lock(shared);
         if state.generation != generation {
@@ -371,43 +437,7 @@ impl LanguageServer for Backend {
     async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
         // Re-discover the workspace: config, schema list and migrations may
         // all have changed. Open buffers win over the disk.
-        let problems = {
-            let mut state = self.lock();
-            let Some(root) = state.root.clone() else {
-                return;
-            };
-            match schemalint_project::discover(&root) {
-                Ok(project) => {
-                    let open: HashMap<String, String> = state
-                        .docs
-                        .iter()
-                        .map(|(rel, d)| (rel.clone(), d.rope.to_string()))
-                        .collect();
-                    let known: Vec<String> = state
-                        .host
-                        .analysis()
-                        .files()
-                        .iter()
-                        .map(|f| state.host.analysis().path(*f).to_string())
-                        .collect();
-                    for rel in known {
-                        if project.file_by_rel(&rel).is_none() && !open.contains_key(&rel) {
-                            state.host.remove_file(&rel);
-                        }
-                    }
-                    let problems = load(&project, &mut state.host);
-                    for (rel, text) in open {
-                        let down = state.host.config().migrations.down.clone();
-                        if let Some(kind) = kind_of(&rel, &down) {
-                            state.host.set_file(&rel, kind, Arc::from(text));
-                        }
-                    }
-                    state.generation += 1;
-                    problems
-                }
-                Err(e) => vec![e.to_string()],
-            }
-        };
+        let problems = resync(&mut self.lock());
         for p in problems {
             self.client.log_message(lsp::MessageType::WARNING, p).await;
         }
@@ -421,7 +451,7 @@ impl LanguageServer for Backend {
         let Some(at) = self.at(&params.text_document_position) else {
             return Ok(None);
         };
-        blocking(move || {
+        self.blocking("textDocument/references", move || {
             let refs = at.analysis.references(at.file, at.offset).ok()??;
             Some(
                 refs.into_iter()
@@ -439,7 +469,7 @@ impl LanguageServer for Backend {
         let Some(at) = self.at(&params) else {
             return Ok(None);
         };
-        blocking(move || {
+        self.blocking("textDocument/prepareRename", move || {
             let range = at.analysis.rename_range(at.file, at.offset).ok()??;
             let loc = location(&at.analysis, &at.root, at.file, range, at.encoding)?;
             Some(lsp::PrepareRenameResponse::Range(loc.range))
@@ -452,28 +482,29 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let new_name = params.new_name.clone();
-        let result = blocking(move || {
-            Some(
-                match at.analysis.rename(at.file, at.offset, &new_name).ok()? {
-                    Err(message) => Err(message),
-                    Ok(ranges) => {
-                        let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
-                        for (f, r) in ranges {
-                            let loc = location(&at.analysis, &at.root, f, r, at.encoding)?;
-                            changes.entry(loc.uri).or_default().push(lsp::TextEdit {
-                                range: loc.range,
-                                new_text: new_name.clone(),
-                            });
+        let result = self
+            .blocking("textDocument/rename", move || {
+                Some(
+                    match at.analysis.rename(at.file, at.offset, &new_name).ok()? {
+                        Err(message) => Err(message),
+                        Ok(ranges) => {
+                            let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+                            for (f, r) in ranges {
+                                let loc = location(&at.analysis, &at.root, f, r, at.encoding)?;
+                                changes.entry(loc.uri).or_default().push(lsp::TextEdit {
+                                    range: loc.range,
+                                    new_text: new_name.clone(),
+                                });
+                            }
+                            Ok(lsp::WorkspaceEdit {
+                                changes: Some(changes),
+                                ..Default::default()
+                            })
                         }
-                        Ok(lsp::WorkspaceEdit {
-                            changes: Some(changes),
-                            ..Default::default()
-                        })
-                    }
-                },
-            )
-        })
-        .await?;
+                    },
+                )
+            })
+            .await?;
         match result {
             None => Ok(None),
             Some(Ok(edit)) => Ok(Some(edit)),
@@ -498,7 +529,7 @@ impl LanguageServer for Backend {
         let Some((analysis, file, encoding)) = snapshot else {
             return Ok(None);
         };
-        blocking(move || {
+        self.blocking("textDocument/documentSymbol", move || {
             let symbols = analysis.document_symbols(file).ok()?;
             let text = analysis.text(file).clone();
             let index = LineIndex::new(&text);
@@ -525,7 +556,7 @@ impl LanguageServer for Backend {
         let Some((analysis, root, encoding)) = snapshot else {
             return Ok(None);
         };
-        blocking(move || {
+        self.blocking("workspace/symbol", move || {
             let symbols = analysis.workspace_symbols(&params.query).ok()?;
             let mut out = Vec::new();
             for (file, s) in symbols {
@@ -557,7 +588,7 @@ impl LanguageServer for Backend {
         let Some(at) = self.at(&params.text_document_position) else {
             return Ok(None);
         };
-        blocking(move || {
+        self.blocking("textDocument/completion", move || {
             let items = at.analysis.completions(at.file, at.offset).ok()?;
             let items = items
                 .into_iter()
@@ -633,10 +664,23 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
-        let mut state = self.lock();
-        if let Some(rel) = Self::rel(&state, &params.text_document.uri) {
-            state.docs.remove(&rel);
+        // The disk wins again: unsaved edits are dropped, and a file that
+        // was deleted (or never saved) leaves the workspace, so its
+        // diagnostics are cleared.
+        let problems = {
+            let mut state = self.lock();
+            let Some(rel) = Self::rel(&state, &params.text_document.uri) else {
+                return;
+            };
+            if state.docs.remove(&rel).is_none() {
+                return;
+            }
+            resync(&mut state)
+        };
+        for p in problems {
+            self.client.log_message(lsp::MessageType::WARNING, p).await;
         }
+        self.schedule();
     }
 
     async fn code_action(
@@ -654,14 +698,18 @@ impl LanguageServer for Backend {
         let Some((analysis, file, root, encoding)) = snapshot else {
             return Ok(None);
         };
-        blocking(move || code_actions(&analysis, file, &root, encoding, &params)).await
+        self.blocking("textDocument/codeAction", move || {
+            code_actions(&analysis, file, &root, encoding, &params)
+        })
+        .await
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
         let Some(at) = self.at(&params.text_document_position_params) else {
             return Ok(None);
         };
-        blocking(move || hover_at(at)).await
+        self.blocking("textDocument/hover", move || hover_at(at))
+            .await
     }
 
     async fn goto_definition(
@@ -671,7 +719,8 @@ impl LanguageServer for Backend {
         let Some(at) = self.at(&params.text_document_position_params) else {
             return Ok(None);
         };
-        blocking(move || definition_at(at)).await
+        self.blocking("textDocument/definition", move || definition_at(at))
+            .await
     }
 }
 
@@ -682,6 +731,75 @@ fn load(project: &Project, host: &mut AnalysisHost) -> Vec<String> {
         .into_iter()
         .map(|p| format!("cannot read `{}`: {}", p.path.display(), p.message))
         .collect()
+}
+
+/// Re-reads the workspace from the disk, keeping open buffers: files that
+/// left the project (and are not open) are removed, the others are read
+/// again, and the config is reloaded. When no workspace can be discovered
+/// any more, files that no longer exist on disk are dropped. Returns
+/// messages for the user. Bumps the generation.
+fn resync(state: &mut State) -> Vec<String> {
+    let Some(root) = state.root.clone() else {
+        return Vec::new();
+    };
+    state.generation += 1;
+    let known: Vec<String> = {
+        let analysis = state.host.analysis();
+        analysis
+            .files()
+            .iter()
+            .map(|f| analysis.path(*f).to_string())
+            .collect()
+    };
+    let project = match schemalint_project::discover(&root) {
+        Ok(project) => project,
+        Err(e) => {
+            for rel in known {
+                if !state.docs.contains_key(&rel) && !root.join(&rel).exists() {
+                    state.host.remove_file(&rel);
+                }
+            }
+            return vec![e.to_string()];
+        }
+    };
+    for rel in known {
+        if project.file_by_rel(&rel).is_none() && !state.docs.contains_key(&rel) {
+            state.host.remove_file(&rel);
+        }
+    }
+    state.host.set_config(project.config.clone());
+    let mut problems = Vec::new();
+    for file in &project.files {
+        // Open buffers are not read: reading would replace the buffer's
+        // text with the disk's and back, re-analysing it for nothing.
+        if state.docs.contains_key(&file.rel) {
+            continue;
+        }
+        match schemalint_project::read_text(&file.path) {
+            Ok(text) => {
+                state.host.set_file(&file.rel, file.kind, Arc::from(text));
+            }
+            Err(message) => {
+                problems.push(format!("cannot read `{}`: {message}", file.path.display()))
+            }
+        }
+    }
+    // The config may have changed what an open file is (its down names).
+    let down = state.host.config().migrations.down.clone();
+    let open: Vec<(String, String)> = state
+        .docs
+        .iter()
+        .map(|(rel, d)| (rel.clone(), d.rope.to_string()))
+        .collect();
+    for (rel, text) in open {
+        match kind_of(&rel, &down) {
+            Some(kind) => {
+                state.host.set_file(&rel, kind, Arc::from(text));
+            }
+            None => state.host.remove_file(&rel),
+        }
+    }
+    problems
 }
 
 /// Applies one `didChange` content change to a buffer. Out-of-range
@@ -952,13 +1070,31 @@ fn location(
 }
 
 /// Runs request work on a blocking thread. A panic there fails only this
-/// request, as an internal error, and the server keeps serving.
-async fn blocking<T: Send + 'static>(
+/// request, as an internal error that names the request and the panic.
+async fn run_blocking<T: Send + 'static>(
+    request: &'static str,
     work: impl FnOnce() -> Option<T> + Send + 'static,
 ) -> RpcResult<Option<T>> {
     tokio::task::spawn_blocking(work).await.map_err(|e| {
         let mut error = tower_lsp_server::jsonrpc::Error::internal_error();
-        error.message = format!("schemalint failed on this request: {e}").into();
+        error.message = format!("schemalint failed on {request}: {}", join_error(e)).into();
         error
     })
 }
+
+/// What went wrong in a blocking task: its panic message if it panicked.
+fn join_error(e: tokio::task::JoinError) -> String {
+    if !e.is_panic() {
+        return e.to_string();
+    }
+    let payload = e.into_panic();
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string());
+    format!("panicked: {message}")
+}
+
+#[cfg(test)]
+mod tests;

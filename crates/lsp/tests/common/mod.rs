@@ -69,14 +69,21 @@ impl Client {
     }
 
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
+        self.request_within(method, params, Duration::from_secs(20))
+            .await
+    }
+
+    /// Sends a request and waits up to `limit` for each message until its
+    /// response arrives.
+    pub async fn request_within(&mut self, method: &str, params: Value, limit: Duration) -> Value {
         let id = self.next_id;
         self.next_id += 1;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
             .await;
         loop {
-            let msg = tokio::time::timeout(Duration::from_secs(20), self.read())
+            let msg = tokio::time::timeout(limit, self.read())
                 .await
-                .expect("response in time");
+                .unwrap_or_else(|_| panic!("no response to {method} in {limit:?}"));
             if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
                 return msg;
             }
@@ -86,6 +93,43 @@ impl Client {
 
     /// Waits for `publishDiagnostics` on `uri` that satisfies `pred`.
     pub async fn diagnostics_until(&mut self, uri: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        self.diagnostics_until_within(uri, pred, Duration::from_secs(20))
+            .await
+    }
+
+    /// Waits until the latest diagnostics published for each URI (a map
+    /// from URI to the `publishDiagnostics` params) satisfy `pred`, and
+    /// returns that map. Starts from what is in the backlog.
+    pub async fn published_until(
+        &mut self,
+        pred: impl Fn(&std::collections::HashMap<String, Value>) -> bool,
+    ) -> std::collections::HashMap<String, Value> {
+        let mut latest = std::collections::HashMap::new();
+        let note = |m: &Value, latest: &mut std::collections::HashMap<String, Value>| {
+            if m["method"] == "textDocument/publishDiagnostics" {
+                let uri = m["params"]["uri"].as_str().unwrap().to_string();
+                latest.insert(uri, m["params"].clone());
+            }
+        };
+        for m in std::mem::take(&mut self.backlog) {
+            note(&m, &mut latest);
+        }
+        while !pred(&latest) {
+            let msg = tokio::time::timeout(Duration::from_secs(20), self.read())
+                .await
+                .unwrap_or_else(|_| panic!("diagnostics never matched: {latest:?}"));
+            note(&msg, &mut latest);
+        }
+        latest
+    }
+
+    /// As [`Client::diagnostics_until`], waiting up to `limit` per message.
+    pub async fn diagnostics_until_within(
+        &mut self,
+        uri: &str,
+        pred: impl Fn(&Value) -> bool,
+        limit: Duration,
+    ) -> Value {
         let matches = |m: &Value| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == uri
@@ -96,7 +140,7 @@ impl Client {
             return found["params"].clone();
         }
         loop {
-            let msg = tokio::time::timeout(Duration::from_secs(20), self.read())
+            let msg = tokio::time::timeout(limit, self.read())
                 .await
                 .unwrap_or_else(|_| panic!("no matching diagnostics for {uri}"));
             if matches(&msg) {
@@ -172,4 +216,26 @@ pub async fn initialize(client: &mut Client, root: &Path) -> Value {
         .await;
     client.notify("initialized", json!({})).await;
     result
+}
+
+/// A workspace in a temporary folder holding `files` (relative path, text).
+pub fn fixture(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    (dir, root)
+}
+
+/// Sends `didOpen` for `uri` with `text` at `version`.
+pub async fn open(client: &mut Client, uri: &str, text: &str, version: i64) {
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "prisma", "version": version, "text": text}}),
+        )
+        .await;
 }

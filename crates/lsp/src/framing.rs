@@ -1,0 +1,219 @@
+//! A guard in front of tower-lsp-server's reader.
+//!
+//! Its codec answers a frame it cannot decode (a body that is not JSON, or
+//! JSON that is no JSON-RPC message, a bad header) with an error response,
+//! and then its input stream ends: `FramedRead` stops after a decoder
+//! error, so the whole server exits on one malformed message. [`forward`]
+//! reads the frames first and passes on only those the codec accepts; any
+//! other frame becomes a request for [`INVALID_MESSAGE`], which answers
+//! with the JSON-RPC error the codec would have sent (parse error or
+//! invalid request, with the message's id when it has a usable one), and
+//! the server keeps serving.
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tower_lsp_server::jsonrpc::{Request, Response};
+
+/// The method that turns a rejected frame into its error response.
+pub(crate) const INVALID_MESSAGE: &str = "schemalint/invalidMessage";
+
+/// Bodies larger than this are skipped, not read into memory.
+const MAX_BODY: usize = 1 << 30;
+
+/// Copies frames from `input` to `output` until `input` ends, replacing
+/// the frames the server's codec would reject.
+pub(crate) async fn forward<I, W>(input: I, mut output: W) -> std::io::Result<()>
+where
+    I: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut reader = BufReader::new(input);
+    loop {
+        let Some(header) = read_header(&mut reader).await? else {
+            return Ok(());
+        };
+        let body = match header {
+            Header::Length(len) if len <= MAX_BODY => {
+                let mut body = vec![0; len];
+                if reader.read_exact(&mut body).await.is_err() {
+                    return Ok(());
+                }
+                if is_message(&body) {
+                    body
+                } else {
+                    invalid(&body)
+                }
+            }
+            Header::Length(len) => {
+                let skipped =
+                    tokio::io::copy(&mut (&mut reader).take(len as u64), &mut tokio::io::sink())
+                        .await?;
+                if skipped < len as u64 {
+                    return Ok(());
+                }
+                replacement(
+                    Value::Null,
+                    -32600,
+                    format!("message of {len} bytes is larger than the limit of {MAX_BODY}"),
+                )
+            }
+            Header::Bad(why) => replacement(Value::Null, -32700, why),
+        };
+        let head = format!("Content-Length: {}\r\n\r\n", body.len());
+        output.write_all(head.as_bytes()).await?;
+        output.write_all(&body).await?;
+        output.flush().await?;
+    }
+}
+
+enum Header {
+    Length(usize),
+    Bad(String),
+}
+
+/// Reads one header block; `None` at the end of the input. Blank lines
+/// before a block are skipped; headers other than `Content-Length` are
+/// dropped (the body is always UTF-8 JSON here).
+async fn read_header<R: AsyncBufReadExt + Unpin>(
+    reader: &mut R,
+) -> std::io::Result<Option<Header>> {
+    let mut length = None;
+    let mut bad = None;
+    let mut seen = false;
+    loop {
+        let mut line = Vec::new();
+        if reader.read_until(b'\n', &mut line).await? == 0 {
+            return Ok(None);
+        }
+        let line = String::from_utf8_lossy(&line);
+        let mut line = line.trim_end_matches(['\r', '\n']);
+        // The rest of a body that was not where its length said: resync on
+        // the next header, as the server's codec does.
+        if let Some(i) = line.find("Content-Length:").filter(|i| *i > 0) {
+            line = &line[i..];
+        }
+        if line.is_empty() {
+            if seen {
+                break;
+            }
+            continue;
+        }
+        seen = true;
+        match line.split_once(':') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
+                match value.trim().parse::<usize>() {
+                    Ok(n) => length = Some(n),
+                    Err(_) => bad = Some(format!("invalid Content-Length `{}`", value.trim())),
+                }
+            }
+            Some(_) => {}
+            None => bad = Some(format!("invalid header line `{line}`")),
+        }
+    }
+    Ok(Some(match (bad, length) {
+        (Some(why), _) => Header::Bad(why),
+        (None, Some(n)) => Header::Length(n),
+        (None, None) => Header::Bad("missing Content-Length header".into()),
+    }))
+}
+
+/// Whether the server's codec decodes `body`: a JSON-RPC request,
+/// notification or response.
+fn is_message(body: &[u8]) -> bool {
+    std::str::from_utf8(body).is_ok()
+        && (serde_json::from_slice::<Request>(body).is_ok()
+            || serde_json::from_slice::<Response>(body).is_ok())
+}
+
+/// The replacement for a body the codec would reject.
+fn invalid(body: &[u8]) -> Vec<u8> {
+    match serde_json::from_slice::<Value>(body) {
+        Err(e) => replacement(Value::Null, -32700, format!("not JSON: {e}")),
+        Ok(value) => {
+            // Answer under the message's own id when it is one.
+            let id = match value.get("id") {
+                Some(id @ Value::String(_)) => id.clone(),
+                Some(id) if id.as_i64().is_some() => id.clone(),
+                _ => Value::Null,
+            };
+            replacement(id, -32600, "not a JSON-RPC 2.0 message".into())
+        }
+    }
+}
+
+fn replacement(id: Value, code: i64, message: String) -> Vec<u8> {
+    json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "method": INVALID_MESSAGE,
+        "params": {"code": code, "message": message},
+    })
+    .to_string()
+    .into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn run(input: &[u8]) -> Vec<Value> {
+        let mut out = Vec::new();
+        forward(input, &mut out).await.unwrap();
+        let mut bodies = Vec::new();
+        let mut rest = &out[..];
+        while !rest.is_empty() {
+            let text = std::str::from_utf8(rest).unwrap();
+            let (head, after) = text.split_once("\r\n\r\n").unwrap();
+            let len: usize = head
+                .strip_prefix("Content-Length: ")
+                .unwrap()
+                .parse()
+                .unwrap();
+            bodies.push(serde_json::from_str(&after[..len]).unwrap());
+            rest = &after.as_bytes()[len..];
+        }
+        bodies
+    }
+
+    fn frame(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    #[tokio::test]
+    async fn good_frames_pass_and_bad_ones_become_error_requests() {
+        let hover = r#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{}}"#;
+        let response = r#"{"jsonrpc":"2.0","id":3,"result":null}"#;
+        let input = [
+            frame(hover),
+            frame("{\"jsonrpc\": "),
+            format!(
+                "Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n{}",
+                frame(r#"{"id":7,"method":"x"}"#)
+            ),
+            frame(response),
+            "Content-Type: foo\r\n\r\n".to_string(),
+            "Content-Length: lots\r\n\r\n".to_string(),
+            frame(hover),
+        ]
+        .concat();
+        let out = run(input.as_bytes()).await;
+        assert_eq!(out.len(), 7, "{out:?}");
+        assert_eq!(out[0], serde_json::from_str::<Value>(hover).unwrap());
+        assert_eq!(out[1]["method"], INVALID_MESSAGE);
+        assert_eq!(out[1]["id"], Value::Null);
+        assert_eq!(out[1]["params"]["code"], -32700);
+        // JSON without `"jsonrpc": "2.0"`: an invalid request, under its id.
+        assert_eq!(out[2]["id"], 7);
+        assert_eq!(out[2]["params"]["code"], -32600);
+        assert_eq!(out[3], serde_json::from_str::<Value>(response).unwrap());
+        assert_eq!(out[4]["params"]["message"], "missing Content-Length header");
+        assert_eq!(out[5]["params"]["code"], -32700);
+        assert_eq!(out[6]["id"], 1);
+    }
+
+    #[tokio::test]
+    async fn a_truncated_body_ends_the_stream_quietly() {
+        let out = run(b"Content-Length: 100\r\n\r\n{\"jsonrpc\"").await;
+        assert!(out.is_empty());
+    }
+}
