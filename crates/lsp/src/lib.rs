@@ -61,8 +61,38 @@ where
 }
 
 /// Serves LSP over stdin and stdout.
+///
+/// Stdin is read on a plain thread of its own, not with `tokio::io::stdin`:
+/// tokio reads it with a blocking read that cannot be cancelled, so after
+/// `exit` the runtime's shutdown would wait for a client that keeps stdin
+/// open. The plain thread is left behind and ends with the process.
 pub async fn run_stdio() {
-    serve(tokio::io::stdin(), tokio::io::stdout()).await;
+    use std::io::Read;
+    use tokio::io::AsyncWriteExt;
+    let (mut pipe, input) = tokio::io::duplex(1 << 16);
+    let runtime = tokio::runtime::Handle::current();
+    let reader = std::thread::Builder::new()
+        .name("schemalint-stdin".into())
+        .spawn(move || {
+            let mut stdin = std::io::stdin().lock();
+            let mut buf = vec![0; 1 << 16];
+            loop {
+                let n = match stdin.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
+                };
+                if runtime.block_on(pipe.write_all(&buf[..n])).is_err() {
+                    break;
+                }
+            }
+        });
+    if let Err(e) = reader {
+        eprintln!("schemalint: cannot start the stdin reader: {e}");
+        return;
+    }
+    serve(input, tokio::io::stdout()).await;
 }
 
 struct Document {
