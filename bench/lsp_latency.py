@@ -29,8 +29,10 @@ import queue
 
 class Client:
     def __init__(self, cmd, cwd):
+        # LSP_STDERR=path keeps the server's log for debugging.
+        log = os.environ.get("LSP_STDERR")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, cwd=cwd)
+                                     stderr=open(log, "w") if log else subprocess.DEVNULL, cwd=cwd)
         self.next_id = 1
         self.events = queue.Queue()
         self.responses = {}
@@ -49,8 +51,11 @@ class Client:
                 line = line.strip()
                 if not line:
                     break
-                k, v = line.decode().split(":", 1)
-                headers[k.lower()] = v.strip()
+                k, sep, v = line.decode(errors="replace").partition(":")
+                if sep:  # anything else on stdout is not part of a frame
+                    headers[k.lower()] = v.strip()
+            if "content-length" not in headers:
+                continue
             body = out.read(int(headers["content-length"]))
             msg = json.loads(body)
             now = time.perf_counter()
@@ -65,7 +70,9 @@ class Client:
         # Server-to-client requests: registrations, configuration, progress.
         result = None
         if msg["method"] == "workspace/configuration":
-            result = [None for _ in msg["params"].get("items", [])]
+            # Default settings: an empty object per item (Prisma's server
+            # crashes on null).
+            result = [{} for _ in msg["params"].get("items", [])]
         self.send({"jsonrpc": "2.0", "id": msg["id"], "result": result})
 
     def send(self, msg):

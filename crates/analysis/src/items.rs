@@ -322,15 +322,16 @@ fn lower_model(m: ast::ModelDecl<'_>, text: &str, nl: &str) -> Option<ModelItem>
                         on_delete: None,
                         on_update: None,
                     };
-                    let mut positional = 0;
+                    // Only the first positional argument is the name.
+                    let mut first_positional = true;
                     for arg in attr.args() {
                         let value = arg.value();
                         let Some(key) = arg.name() else {
-                            if positional == 0 && relation.name.is_none() {
+                            if first_positional && relation.name.is_none() {
                                 relation.name =
                                     value.and_then(|e| e.as_string()).map(|s| s.into_owned());
                             }
-                            positional += 1;
+                            first_positional = false;
                             continue;
                         };
                         match key.as_str() {
@@ -361,7 +362,10 @@ fn lower_model(m: ast::ModelDecl<'_>, text: &str, nl: &str) -> Option<ModelItem>
     fields.shrink_to_fit();
 
     let mut indexes = Vec::new();
-    for attr in m.block_attributes() {
+    // Each walk over a body visits every field, so the block attributes
+    // are collected once and shared by the three uses below.
+    let block_attrs: Vec<ast::Attribute<'_>> = m.block_attributes().collect();
+    for attr in &block_attrs {
         let kind = match attr.name_text() {
             Some("id") => IndexKind::Id,
             Some("unique") => IndexKind::Unique,
@@ -379,14 +383,14 @@ fn lower_model(m: ast::ModelDecl<'_>, text: &str, nl: &str) -> Option<ModelItem>
             line_range: full_line(text, attr.range()),
         });
     }
-    let (map, schema) = map_and_schema(m.block_attributes());
+    let (map, schema) = map_and_schema(block_attrs.iter().copied());
 
     Some(ModelItem {
         name: Ident::from_name(name),
         kind: m.kind(),
         range: m.range(),
         docs: m.docs(),
-        block_attr_insert: block_attr_insert(&m, text, nl),
+        block_attr_insert: block_attr_insert(&m, block_attrs.last(), text, nl),
         fields,
         indexes,
         map,
@@ -411,7 +415,12 @@ fn full_line(text: &str, range: TextRange) -> TextRange {
 /// Where `@@index(...)` is inserted: after the last block attribute if there
 /// is one (indented like it), else before the closing brace (indented like
 /// the fields, after a blank line).
-fn block_attr_insert(m: &ast::ModelDecl<'_>, text: &str, nl: &str) -> Option<InsertPoint> {
+fn block_attr_insert(
+    m: &ast::ModelDecl<'_>,
+    last_block_attr: Option<&ast::Attribute<'_>>,
+    text: &str,
+    nl: &str,
+) -> Option<InsertPoint> {
     // The indentation of a line, or two spaces when the code shares its
     // line with the block's opening (`model A { id Int @id`).
     let indent_of = |offset: usize| {
@@ -422,7 +431,7 @@ fn block_attr_insert(m: &ast::ModelDecl<'_>, text: &str, nl: &str) -> Option<Ins
         }
         line.to_string()
     };
-    if let Some(last) = m.block_attributes().last() {
+    if let Some(last) = last_block_attr {
         let end = last.range().end;
         let mut line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
         if text[..line_end].ends_with('\r') {
