@@ -46,6 +46,41 @@ pub(crate) fn offset(index: &LineIndex, text: &str, pos: lsp::Position, enc: Enc
     }
 }
 
+/// The char index in `rope` of an LSP position, clamped as
+/// [`LineIndex`] clamps: a line past the end is the end of the text, and a
+/// column past the end of its line is the end of the line (before its line
+/// break). A UTF-8 column inside a character moves back to its start.
+/// Works on the rope directly, so an edit costs the length of its line,
+/// not of the file.
+pub(crate) fn rope_char(rope: &ropey::Rope, pos: lsp::Position, enc: Encoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_chars();
+    }
+    let start = rope.line_to_char(line);
+    let mut units = 0u32;
+    let mut chars = 0;
+    for c in rope.line(line).chars() {
+        if c == '\n' || c == '\r' {
+            break;
+        }
+        let width = match enc {
+            Encoding::Utf16 => c.len_utf16() as u32,
+            Encoding::Utf8 => c.len_utf8() as u32,
+        };
+        let stop = match enc {
+            Encoding::Utf16 => units >= pos.character,
+            Encoding::Utf8 => units + width > pos.character,
+        };
+        if stop {
+            break;
+        }
+        units += width;
+        chars += 1;
+    }
+    start + chars
+}
+
 pub(crate) fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     match s {
         Severity::Error => lsp::DiagnosticSeverity::ERROR,
@@ -123,6 +158,30 @@ mod tests {
         for rule in schemalint_analysis::rules::ALL_RULES {
             let parsed = rule.url().parse::<super::lsp::Uri>();
             assert!(parsed.is_ok(), "{}: {:?}", rule.url(), parsed.err());
+        }
+    }
+}
+
+#[cfg(test)]
+mod rope_tests {
+    use super::*;
+
+    /// `rope_char` must land where `LineIndex` does, for every position on
+    /// and past each line, in both encodings.
+    #[test]
+    fn rope_positions_match_the_line_index() {
+        let text = "model A {\r\n  id Int // 🦀 crab\r\n  name String /* é */\n}\n\nlast line without break ü";
+        let rope = ropey::Rope::from_str(text);
+        let index = LineIndex::new(text);
+        for enc in [Encoding::Utf8, Encoding::Utf16] {
+            for line in 0..9 {
+                for character in 0..40 {
+                    let pos = lsp::Position { line, character };
+                    let expected = offset(&index, text, pos, enc);
+                    let got = rope.char_to_byte(rope_char(&rope, pos, enc));
+                    assert_eq!(got, expected, "{enc:?} {line}:{character}");
+                }
+            }
         }
     }
 }

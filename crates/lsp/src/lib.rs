@@ -108,7 +108,9 @@ struct State {
     /// Bumped on every change; published results must match it.
     generation: u64,
     /// Files that had diagnostics last time, so fixed files get cleared.
-    published: Vec<String>,
+    /// What was last published per workspace-relative path: the document
+    /// version it was computed for and the diagnostics.
+    published: HashMap<String, (Option<i32>, Vec<lsp::Diagnostic>)>,
 }
 
 struct Backend {
@@ -131,7 +133,7 @@ impl Backend {
                 docs: HashMap::new(),
                 encoding: Encoding::Utf16,
                 generation: 0,
-                published: Vec::new(),
+                published: HashMap::new(),
             })),
         }
     }
@@ -240,6 +242,7 @@ async fn publish(client: &Client, shared: &Mutex<State>) {
         )
     };
     let Some(root) = root else { return };
+    let root_dir = root.clone();
     let computed =
         tokio::task::spawn_blocking(move || collect_diagnostics(&analysis, &root, encoding)).await;
     let by_file = match computed {
@@ -257,26 +260,37 @@ async fn publish(client: &Client, shared: &Mutex<State>) {
         if state.generation != generation {
             return;
         }
-        let mut out: Vec<(String, lsp::Uri, Vec<lsp::Diagnostic>)> = Vec::new();
-        for (rel, (uri, diags)) in &by_file {
-            out.push((rel.clone(), uri.clone(), diags.clone()));
+        // Only what changed goes out: a file whose diagnostics differ from
+        // the last ones sent, or an open document at a new version (so the
+        // client learns its diagnostics are current). Sending every file on
+        // every keystroke cost more than the analysis in workspaces with
+        // hundreds of migrations.
+        let mut out: Vec<(lsp::Uri, Vec<lsp::Diagnostic>, Option<i32>)> = Vec::new();
+        let mut published = HashMap::new();
+        for (rel, (uri, diags)) in by_file {
+            let version = versions.get(&rel).copied();
+            let unchanged = match state.published.get(&rel) {
+                Some((v, old)) => *v == version && *old == diags,
+                // Nothing to say about a clean file nobody has open.
+                None => diags.is_empty() && version.is_none(),
+            };
+            if !unchanged {
+                out.push((uri, diags.clone(), version));
+            }
+            published.insert(rel, (version, diags));
         }
-        for rel in &state.published {
-            if !by_file.contains_key(rel) {
-                if let Some(root) = &state.root {
-                    if let Some(uri) = lsp::Uri::from_file_path(root.join(rel)) {
-                        out.push((rel.clone(), uri, Vec::new()));
-                    }
+        for (rel, (_, old)) in &state.published {
+            if !published.contains_key(rel) && !old.is_empty() {
+                if let Some(uri) = lsp::Uri::from_file_path(root_dir.join(rel)) {
+                    out.push((uri, Vec::new(), versions.get(rel).copied()));
                 }
             }
         }
-        state.published = by_file.keys().cloned().collect();
+        state.published = published;
         out
     };
-    for (rel, uri, diags) in to_publish {
-        client
-            .publish_diagnostics(uri, diags, versions.get(&rel).copied())
-            .await;
+    for (uri, diags, version) in to_publish {
+        client.publish_diagnostics(uri, diags, version).await;
     }
 }
 
@@ -293,11 +307,12 @@ fn collect_diagnostics(
     encoding: Encoding,
 ) -> Result<FileDiagnostics, schemalint_analysis::Cancelled> {
     let mut out = FileDiagnostics::new();
-    let mut indexes: HashMap<SourceFile, LineIndex> = HashMap::new();
-    let mut locate = |file: SourceFile, range: TextRange| {
+    // The line index is a query, so it is built once per text, not once
+    // per round.
+    let locate = |file: SourceFile, range: TextRange| {
         let text = analysis.text(file);
-        let index = indexes.entry(file).or_insert_with(|| LineIndex::new(text));
-        convert::range(index, text, range, encoding)
+        let index = analysis.line_index(file)?;
+        Ok(convert::range(index, text, range, encoding))
     };
     for file in analysis.files() {
         let rel = analysis.path(file).to_string();
@@ -306,24 +321,21 @@ fn collect_diagnostics(
         };
         let mut diags = Vec::new();
         for d in analysis.diagnostics(file)? {
-            let related = d
-                .related
-                .iter()
-                .filter_map(|r| {
-                    Some(lsp::DiagnosticRelatedInformation {
+            let mut related = Vec::new();
+            for r in &d.related {
+                if let Some(uri) = lsp::Uri::from_file_path(root.join(analysis.path(r.file))) {
+                    related.push(lsp::DiagnosticRelatedInformation {
                         location: lsp::Location {
-                            uri: lsp::Uri::from_file_path(root.join(analysis.path(r.file)))?,
-                            range: locate(r.file, r.range),
+                            uri,
+                            range: locate(r.file, r.range)?,
                         },
                         message: r.message.clone(),
-                    })
-                })
-                .collect();
-            diags.push(convert::diagnostic(&d, locate(file, d.range), related));
+                    });
+                }
+            }
+            diags.push(convert::diagnostic(&d, locate(file, d.range)?, related));
         }
-        if !diags.is_empty() {
-            out.insert(rel, (uri, diags));
-        }
+        out.insert(rel, (uri, diags));
     }
     Ok(out)
 }
@@ -839,12 +851,8 @@ fn apply_change(rope: &mut Rope, change: lsp::TextDocumentContentChangeEvent, en
         *rope = Rope::from_str(&change.text);
         return;
     };
-    let text = rope.to_string();
-    let index = LineIndex::new(&text);
-    let start = convert::offset(&index, &text, range.start, encoding);
-    let end = convert::offset(&index, &text, range.end, encoding).max(start);
-    let start_char = rope.byte_to_char(start);
-    let end_char = rope.byte_to_char(end);
+    let start_char = convert::rope_char(rope, range.start, encoding);
+    let end_char = convert::rope_char(rope, range.end, encoding).max(start_char);
     rope.remove(start_char..end_char);
     rope.insert(start_char, &change.text);
 }
