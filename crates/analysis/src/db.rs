@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 use schemalint_syntax::{LineIndex, Parse};
 
 use crate::config::Config;
+use crate::items::LoweringCache;
 
 /// What role a file plays in the workspace.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -54,6 +55,12 @@ pub trait Db: salsa::Database {
     fn last_parse(&self, file: SourceFile) -> Option<Parse>;
 
     fn set_last_parse(&self, file: SourceFile, parse: &Parse);
+
+    /// The models [`crate::items::file_items`] lowered last time for `file`,
+    /// taken out; `None` when it never ran for the file.
+    fn take_lowering_cache(&self, file: SourceFile) -> Option<LoweringCache>;
+
+    fn put_lowering_cache(&self, file: SourceFile, cache: LoweringCache);
 }
 
 /// The concrete database used by the CLI and the language server.
@@ -66,6 +73,8 @@ pub struct RootDatabase {
     /// holds trees the memo tables hold anyway, so it costs no memory of
     /// its own.
     last_parses: Arc<Mutex<FxHashMap<SourceFile, Parse>>>,
+    /// Lowered models by text, for the same reason.
+    lowering_caches: Arc<Mutex<FxHashMap<SourceFile, LoweringCache>>>,
 }
 
 impl RootDatabase {
@@ -78,6 +87,7 @@ impl RootDatabase {
             storage: salsa::Storage::new(on_event),
             workspace: None,
             last_parses: Arc::default(),
+            lowering_caches: Arc::default(),
         };
         let ws = Workspace::new(&db, Vec::new(), Arc::new(Config::default()));
         db.workspace = Some(ws);
@@ -108,12 +118,21 @@ impl Db for RootDatabase {
     fn set_last_parse(&self, file: SourceFile, parse: &Parse) {
         lock(&self.last_parses).insert(file, parse.clone());
     }
+
+    fn take_lowering_cache(&self, file: SourceFile) -> Option<LoweringCache> {
+        lock(&self.lowering_caches).remove(&file)
+    }
+
+    fn put_lowering_cache(&self, file: SourceFile, cache: LoweringCache) {
+        lock(&self.lowering_caches).insert(file, cache);
+    }
 }
 
 impl RootDatabase {
     /// Forgets the tree of a file that left the workspace.
     pub(crate) fn forget_parse(&self, file: SourceFile) {
         lock(&self.last_parses).remove(&file);
+        lock(&self.lowering_caches).remove(&file);
     }
 }
 

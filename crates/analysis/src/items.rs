@@ -7,6 +7,8 @@
 
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use schemalint_syntax::ast::{self, Arity, ModelKind};
 use schemalint_syntax::TextRange;
 
@@ -181,10 +183,39 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     let mut items = FileItems::default();
     // New lines written by fixes follow the file's own line ending.
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // Models whose text is unchanged since the last run are copied from
+    // then and moved to their new offset instead of being lowered again
+    // from the tree. The first run of a file only leaves an empty cache,
+    // so a one-shot `check` pays no memory for it; editing sessions fill it
+    // on the first edit.
+    let previous = db.take_lowering_cache(file);
+    let mut next = previous.as_ref().map(|_| LoweringCache::default());
     for decl in root.declarations() {
         match decl {
             ast::Declaration::Model(m) => {
-                if let Some(item) = lower_model(m, text, nl) {
+                let item = match (&previous, &mut next) {
+                    (Some(previous), Some(next)) => {
+                        let (base, key) = ModelKey::of(&m, text, nl);
+                        let cached = match previous.models.get(&key) {
+                            Some(cached) => CachedModel {
+                                base: cached.base,
+                                item: cached.item.clone(),
+                            },
+                            None => CachedModel {
+                                base,
+                                item: lower_model(m, text, nl).map(Arc::new),
+                            },
+                        };
+                        let item = cached.item.as_deref().cloned().map(|mut item| {
+                            item.shift(base as isize - cached.base as isize);
+                            item
+                        });
+                        next.models.insert(key, cached);
+                        item
+                    }
+                    _ => lower_model(m, text, nl),
+                };
+                if let Some(item) = item {
                     items.models.push(item);
                 }
             }
@@ -242,7 +273,185 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
             }
         }
     }
+    db.put_lowering_cache(file, next.unwrap_or_default());
     Arc::new(items)
+}
+
+/// Lowered models of one file by their text, kept between runs of
+/// [`file_items`] (see there). Holds only the models of the latest run.
+#[derive(Default)]
+pub struct LoweringCache {
+    models: FxHashMap<ModelKey, CachedModel>,
+}
+
+impl std::fmt::Debug for LoweringCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LoweringCache({} models)", self.models.len())
+    }
+}
+
+/// Everything a model's lowering reads: the text of the lines it spans
+/// (whole lines, because insert points and index line ranges look at the
+/// rest of their line), its doc comment, and the file's line ending.
+#[derive(PartialEq, Eq, Hash)]
+struct ModelKey {
+    text: Box<str>,
+    docs: Option<String>,
+    crlf: bool,
+}
+
+impl ModelKey {
+    /// The key and the offset its text starts at.
+    fn of(m: &ast::ModelDecl<'_>, text: &str, nl: &str) -> (usize, ModelKey) {
+        let range = m.range();
+        let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[range.end..]
+            .find('\n')
+            .map_or(text.len(), |i| range.end + i);
+        let key = ModelKey {
+            text: text[start..end].into(),
+            docs: m.docs(),
+            crlf: nl == "\r\n",
+        };
+        (start, key)
+    }
+}
+
+struct CachedModel {
+    /// Where the key's text started when `item` was lowered.
+    base: usize,
+    /// Shared between runs: a hit copies it once, to move it.
+    item: Option<Arc<ModelItem>>,
+}
+
+/// Moves every offset of a lowered item by `delta` bytes.
+trait Shift {
+    fn shift(&mut self, delta: isize);
+}
+
+impl Shift for usize {
+    fn shift(&mut self, delta: isize) {
+        *self = self.wrapping_add_signed(delta);
+    }
+}
+
+impl Shift for TextRange {
+    fn shift(&mut self, delta: isize) {
+        self.start.shift(delta);
+        self.end.shift(delta);
+    }
+}
+
+impl<T: Shift> Shift for Option<T> {
+    fn shift(&mut self, delta: isize) {
+        if let Some(x) = self {
+            x.shift(delta);
+        }
+    }
+}
+
+impl<T: Shift> Shift for Vec<T> {
+    fn shift(&mut self, delta: isize) {
+        for x in self {
+            x.shift(delta);
+        }
+    }
+}
+
+impl<T: Shift> Shift for Box<T> {
+    fn shift(&mut self, delta: isize) {
+        (**self).shift(delta);
+    }
+}
+
+impl Shift for Ident {
+    fn shift(&mut self, delta: isize) {
+        self.range.shift(delta);
+    }
+}
+
+impl Shift for ModelItem {
+    fn shift(&mut self, delta: isize) {
+        // Destructured, so a new field cannot be forgotten here.
+        let ModelItem {
+            name,
+            kind: _,
+            range,
+            docs: _,
+            fields,
+            indexes,
+            map: _,
+            schema,
+            block_attr_insert,
+        } = self;
+        name.shift(delta);
+        range.shift(delta);
+        fields.shift(delta);
+        indexes.shift(delta);
+        if let Some((_, r)) = schema {
+            r.shift(delta);
+        }
+        if let Some(p) = block_attr_insert {
+            p.offset.shift(delta);
+        }
+    }
+}
+
+impl Shift for FieldItem {
+    fn shift(&mut self, delta: isize) {
+        let FieldItem {
+            name,
+            range,
+            type_name,
+            unsupported: _,
+            arity: _,
+            modifier_range,
+            is_id: _,
+            is_unique: _,
+            updated_at: _,
+            default: _,
+            relation,
+            attr_insert,
+        } = self;
+        name.shift(delta);
+        range.shift(delta);
+        type_name.shift(delta);
+        modifier_range.shift(delta);
+        relation.shift(delta);
+        attr_insert.shift(delta);
+    }
+}
+
+impl Shift for RelationItem {
+    fn shift(&mut self, delta: isize) {
+        let RelationItem {
+            range,
+            name: _,
+            fields,
+            references,
+            on_delete,
+            on_update,
+        } = self;
+        range.shift(delta);
+        fields.shift(delta);
+        references.shift(delta);
+        on_delete.shift(delta);
+        on_update.shift(delta);
+    }
+}
+
+impl Shift for IndexItem {
+    fn shift(&mut self, delta: isize) {
+        let IndexItem {
+            kind: _,
+            fields,
+            range,
+            line_range,
+        } = self;
+        fields.shift(delta);
+        range.shift(delta);
+        line_range.shift(delta);
+    }
 }
 
 fn map_and_schema<'a>(

@@ -199,6 +199,11 @@ impl Analysis {
         })
     }
 
+    /// The declarations of a schema file as plain data.
+    pub fn file_items(&self, file: SourceFile) -> Cancellable<Arc<items::FileItems>> {
+        Cancelled::catch(|| items::file_items(&self.db, file).clone())
+    }
+
     /// The diagnostics anchored in `file`, after configuration (selection,
     /// severities) and suppression comments, sorted by position.
     pub fn diagnostics(&self, file: SourceFile) -> Cancellable<Vec<Diagnostic>> {

@@ -5,43 +5,86 @@ use tree_sitter::Node;
 use crate::{SyntaxError, TextRange};
 
 pub(crate) fn collect(root: Node<'_>, src: &str) -> Vec<SyntaxError> {
+    let kinds = Kinds::get();
     let mut errors = Vec::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
+    // A depth-first walk with one cursor. It enters a node only where an
+    // error may be: below a node with an error, or in the blocks that hold
+    // fields, because a field without a type is not an ERROR node. Kinds are
+    // compared by id; this walk runs on every keystroke.
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        let mut enter = false;
         if node.is_missing() {
             errors.push(missing(node, src));
-            continue;
-        }
-        if node.is_error() {
+        } else if node.is_error() {
             errors.push(unexpected(node, src));
+        } else {
+            let kind = node.kind_id();
+            if kind == kinds.field_declaration {
+                let typed = node
+                    .child(1)
+                    .is_some_and(|c| c.kind_id() == kinds.field_type);
+                if !typed && crate::ast::field_child(node, "type").is_none() {
+                    if let Some(name) = crate::ast::field_child(node, "name") {
+                        errors.push(SyntaxError {
+                            range: name.range().into(),
+                            message: format!(
+                                "expected a field type after `{}`",
+                                &src[name.byte_range()]
+                            ),
+                        });
+                    }
+                }
+            }
+            enter = node.has_error() || kinds.holds_fields(kind);
+        }
+        if enter && cursor.goto_first_child() {
             continue;
         }
-        if node.kind() == "field_declaration" && crate::ast::field_child(node, "type").is_none() {
-            if let Some(name) = crate::ast::field_child(node, "name") {
-                errors.push(SyntaxError {
-                    range: name.range().into(),
-                    message: format!("expected a field type after `{}`", &src[name.byte_range()]),
-                });
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                errors.sort_by_key(|e| (e.range.start, e.range.end));
+                return errors;
             }
         }
-        // Fields without a type are not ERROR nodes, so walk down to every
-        // field even where tree-sitter saw no error.
-        let holds_fields = matches!(
-            node.kind(),
-            "source_file"
-                | "model_declaration"
-                | "view_declaration"
-                | "type_declaration"
-                | "model_body"
-        );
-        if node.has_error() || holds_fields {
-            let mut cursor = node.walk();
-            let kids: Vec<Node<'_>> = node.children(&mut cursor).collect();
-            stack.extend(kids.into_iter().rev());
-        }
     }
-    errors.sort_by_key(|e| (e.range.start, e.range.end));
-    errors
+}
+
+/// Node kind ids the walk compares, looked up once per process.
+struct Kinds {
+    field_declaration: u16,
+    field_type: u16,
+    /// `source_file`, the three model-like declarations and `model_body`.
+    containers: [u16; 5],
+}
+
+impl Kinds {
+    fn get() -> &'static Kinds {
+        static KINDS: std::sync::OnceLock<Kinds> = std::sync::OnceLock::new();
+        KINDS.get_or_init(|| {
+            let language = crate::language();
+            let id = |name: &str| language.id_for_node_kind(name, true);
+            Kinds {
+                field_declaration: id("field_declaration"),
+                field_type: id("field_type"),
+                containers: [
+                    id("source_file"),
+                    id("model_declaration"),
+                    id("view_declaration"),
+                    id("type_declaration"),
+                    id("model_body"),
+                ],
+            }
+        })
+    }
+
+    fn holds_fields(&self, kind: u16) -> bool {
+        self.containers.contains(&kind)
+    }
 }
 
 fn missing(node: Node<'_>, src: &str) -> SyntaxError {
@@ -230,5 +273,15 @@ mod tests {
             0..14: unexpected `model 🚀 {…`; expected a `model`, `view`, `type`, `enum`, `datasource` or `generator` block
         "#]],
         );
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    #[test]
+    fn every_kind_the_walk_compares_exists_in_the_grammar() {
+        let k = super::Kinds::get();
+        assert!(k.field_declaration != 0 && k.field_type != 0);
+        assert!(k.containers.iter().all(|&id| id != 0));
     }
 }
