@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Ctx;
 use crate::diagnostic::Diagnostic;
@@ -45,33 +45,60 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let max = ctx.config.cascade.max_depth as usize;
-    // Cascade parents of each model, with the relation field's name.
+    // Cascade parents of each model.
     let mut parents: HashMap<ModelId, Vec<ModelId>> = HashMap::new();
     for (child, field, parent) in ctx.schema.relations() {
         if ctx.cascade(field).is_some() {
             parents.entry(child).or_default().push(parent);
         }
     }
-    let mut memo: HashMap<ModelId, Vec<ModelId>> = HashMap::new();
+    let mut chains = Chains {
+        parents: &parents,
+        memo: HashMap::new(),
+        saw_cycle: false,
+    };
     for (child_id, field, parent_id) in ctx.schema.relations() {
         let Some(on_delete) = ctx.cascade(field) else {
             continue;
         };
         // The longest chain of cascades from a root down to `parent`.
-        let mut chain = longest_chain(parent_id, &parents, &mut memo, &mut Vec::new()).0;
-        // A cycle counts once: the child closes it instead of repeating.
-        if chain.contains(&child_id) {
+        let (top, scratch) = chains.longest(parent_id);
+        // Only a chain that is too deep is walked, and a cycle is looked
+        // for only when the graph has one: the walk is as long as the chain.
+        if top.len <= max {
             continue;
         }
-        chain.push(child_id);
-        let depth = chain.len() - 1;
+        // A cycle counts once: the child closes it instead of repeating.
+        // Only a self-relation or a graph with a cycle can close one, and
+        // only then is the whole chain walked; otherwise the last links are
+        // enough for the message.
+        let closes_cycle = chains.saw_cycle || child_id == parent_id;
+        let limit = if closes_cycle { usize::MAX } else { SHOWN + 1 };
+        let tail = chains.walk(parent_id, top, &scratch, limit);
+        if closes_cycle && tail.contains(&child_id) {
+            continue;
+        }
+        let depth = if closes_cycle { tail.len() } else { top.len };
         if depth <= max {
             continue;
         }
-        let names: Vec<&str> = chain
-            .iter()
-            .map(|m| ctx.schema.model(*m).name.name.as_str())
-            .collect();
+        let name = |m: ModelId| ctx.schema.model(m).name.name.as_str();
+        // Long chains are shortened in the message: the root, an ellipsis
+        // and the last links, so a deep chain cannot make every finding on
+        // it as long as the schema.
+        let mut names: Vec<&str> = Vec::new();
+        if tail.len() < depth || tail.len() > SHOWN + 1 {
+            names.push(name(top.root));
+            names.push("…");
+            names.extend(
+                tail[tail.len().saturating_sub(SHOWN)..]
+                    .iter()
+                    .map(|&m| name(m)),
+            );
+        } else {
+            names.extend(tail.iter().map(|&m| name(m)));
+        }
+        names.push(name(child_id));
         let child = ctx.schema.model(child_id);
         out.push(Diagnostic::new(
             &DEEP_CASCADE_CHAIN,
@@ -81,46 +108,151 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 "`{}.{}` ends a cascade chain of depth {depth} (max {max}): deleting a `{}` row deletes down the chain {}",
                 child.name.name,
                 field.name.name,
-                names[0],
+                name(top.root),
                 names.join(" → ")
             ),
         ));
     }
 }
 
-/// Models from the root of the deepest cascade chain down to `model`, and
-/// whether a cycle was cut on the way (such a result depends on where the
-/// walk entered the cycle, so it is not memoised).
-fn longest_chain(
+/// How many of the last models of a long chain a message names.
+const SHOWN: usize = 6;
+
+/// The best chain ending at a model: its length in models and the parent
+/// it continues from.
+#[derive(Clone, Copy)]
+struct Link {
+    len: usize,
+    parent: Option<ModelId>,
+    /// The first model of the chain.
+    root: ModelId,
+}
+
+struct Chains<'a> {
+    parents: &'a HashMap<ModelId, Vec<ModelId>>,
+    /// Links of models whose best chain did not depend on a cut cycle.
+    memo: HashMap<ModelId, Link>,
+    /// Whether some walk met a cycle.
+    saw_cycle: bool,
+}
+
+/// A model being explored: which parent is next, and the best so far.
+struct Frame {
     model: ModelId,
-    parents: &HashMap<ModelId, Vec<ModelId>>,
-    memo: &mut HashMap<ModelId, Vec<ModelId>>,
-    visiting: &mut Vec<ModelId>,
-) -> (Vec<ModelId>, bool) {
-    if let Some(chain) = memo.get(&model) {
-        return (chain.clone(), false);
-    }
-    if visiting.contains(&model) {
-        // A cycle: the model counts once, so stop here.
-        return (Vec::new(), true);
-    }
-    visiting.push(model);
-    let mut best = Vec::new();
-    let mut cut = false;
-    for &parent in parents.get(&model).into_iter().flatten() {
-        if parent == model {
-            continue;
+    next: usize,
+    best: Link,
+    cut: bool,
+}
+
+impl Chains<'_> {
+    /// The best chain ending at `start`, plus the links of models on it
+    /// that were not memoised (their chain depended on where a cycle was
+    /// cut, so it is valid for this walk only). Iterative, so a chain of
+    /// any depth cannot overflow the stack.
+    fn longest(&mut self, start: ModelId) -> (Link, HashMap<ModelId, Link>) {
+        let mut scratch = HashMap::new();
+        if let Some(link) = self.memo.get(&start) {
+            return (*link, scratch);
         }
-        let (chain, chain_cut) = longest_chain(parent, parents, memo, visiting);
-        cut |= chain_cut;
-        if chain.len() > best.len() {
-            best = chain;
+        let mut on_path: HashSet<ModelId> = HashSet::from([start]);
+        let mut stack = vec![Frame::new(start)];
+        let mut returned: Option<(ModelId, Link, bool)> = None;
+        loop {
+            let Some(frame) = stack.last_mut() else {
+                unreachable!("the loop returns when the first frame is done");
+            };
+            if let Some((parent, link, cut)) = returned.take() {
+                frame.cut |= cut;
+                if link.len + 1 > frame.best.len {
+                    frame.best = Link {
+                        len: link.len + 1,
+                        parent: Some(parent),
+                        root: link.root,
+                    };
+                }
+            }
+            let parents = self
+                .parents
+                .get(&frame.model)
+                .map_or(&[][..], Vec::as_slice);
+            if let Some(&parent) = parents.get(frame.next) {
+                frame.next += 1;
+                if parent == frame.model {
+                    continue;
+                }
+                if let Some(link) = self.memo.get(&parent) {
+                    returned = Some((parent, *link, false));
+                } else if on_path.contains(&parent) {
+                    // A cycle: the model counts once, so nothing is added.
+                    self.saw_cycle = true;
+                    let nothing = Link {
+                        len: 0,
+                        parent: None,
+                        root: parent,
+                    };
+                    returned = Some((parent, nothing, true));
+                } else {
+                    on_path.insert(parent);
+                    stack.push(Frame::new(parent));
+                }
+                continue;
+            }
+            let Some(done) = stack.pop() else {
+                unreachable!("a frame was just looked at");
+            };
+            on_path.remove(&done.model);
+            if done.cut {
+                scratch.insert(done.model, done.best);
+            } else {
+                self.memo.insert(done.model, done.best);
+            }
+            if stack.is_empty() {
+                return (done.best, scratch);
+            }
+            returned = Some((done.model, done.best, done.cut));
         }
     }
-    visiting.pop();
-    best.push(model);
-    if !cut {
-        memo.insert(model, best.clone());
+
+    /// The last `limit` models of the chain ending at `end`, in order from
+    /// the root down.
+    fn walk(
+        &self,
+        end: ModelId,
+        top: Link,
+        scratch: &HashMap<ModelId, Link>,
+        limit: usize,
+    ) -> Vec<ModelId> {
+        let mut chain = vec![end];
+        let mut seen = HashSet::from([end]);
+        let mut link = top;
+        // Links from different cuts of a cycle could point in a circle; a
+        // chain is never longer than its recorded length.
+        while let Some(parent) = link.parent {
+            if chain.len() >= top.len.min(limit) || !seen.insert(parent) {
+                break;
+            }
+            chain.push(parent);
+            match scratch.get(&parent).or_else(|| self.memo.get(&parent)) {
+                Some(next) => link = *next,
+                None => break,
+            }
+        }
+        chain.reverse();
+        chain
     }
-    (best, cut)
+}
+
+impl Frame {
+    fn new(model: ModelId) -> Frame {
+        Frame {
+            model,
+            next: 0,
+            best: Link {
+                len: 1,
+                parent: None,
+                root: model,
+            },
+            cut: false,
+        }
+    }
 }
