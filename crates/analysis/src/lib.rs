@@ -19,6 +19,7 @@ pub mod semantic;
 pub mod suppression;
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use salsa::Setter;
@@ -164,30 +165,41 @@ impl Analysis {
         let mut files = self.files();
         files.sort_by_key(|f| std::cmp::Reverse(f.text(&self.db).len()));
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = |db: RootDatabase| {
-            Cancelled::catch(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(&file) = files.get(i) else { break };
-                match file.kind(&db) {
-                    FileKind::Schema => {
-                        items::file_items(&db, file);
+        let work = |db: RootDatabase, worker: usize| {
+            Cancelled::catch(|| {
+                while let Some(&file) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    match file.kind(&db) {
+                        FileKind::Schema => {
+                            items::file_items(&db, file);
+                        }
+                        FileKind::Migration | FileKind::Down => {
+                            migrations::statements(&db, file);
+                        }
+                        FileKind::MigrationLock => {}
                     }
-                    FileKind::Migration | FileKind::Down => {
-                        migrations::statements(&db, file);
-                    }
-                    FileKind::MigrationLock => {}
+                }
+                // The two halves of the rules depend on different files, so
+                // the workers take them in opposite orders: whichever half
+                // is ready first runs while the other is still being read.
+                // (salsa runs each query once; a second caller waits.)
+                if worker % 2 == 0 {
+                    diagnostics::migration_diagnostics(&db);
+                    diagnostics::schema_diagnostics(&db);
+                } else {
+                    diagnostics::schema_diagnostics(&db);
+                    diagnostics::migration_diagnostics(&db);
                 }
             })
         };
         std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads.min(files.len()))
-                .map(|_| {
+            let helpers: Vec<_> = (1..threads.min(files.len()).max(1))
+                .map(|worker| {
                     let db = self.db.clone();
                     let work = &work;
-                    scope.spawn(move || work(db))
+                    scope.spawn(move || work(db, worker))
                 })
                 .collect();
-            let mut result = work(self.db.clone());
+            let mut result = work(self.db.clone(), 0);
             for helper in helpers {
                 // A helper that panicked left its file unprimed; the query
                 // runs again on demand and reports the panic there.

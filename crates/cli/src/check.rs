@@ -52,19 +52,23 @@ pub(crate) fn run(args: &CheckArgs) -> ExitCode {
     }
 
     let stdout = std::io::stdout();
+    // Standard output is line-buffered; a large report written line by line
+    // cost more than analysing the workspace, so it goes through one buffer.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let result = match args.format {
         OutputFormat::Human => format::human::write(&report, use_color(&stdout)),
-        OutputFormat::Json => format::json::write(&report, &mut stdout.lock()),
-        OutputFormat::Sarif => format::sarif::write(&report, &mut stdout.lock()),
-        OutputFormat::Github => format::github::write(&report, &mut stdout.lock()),
+        OutputFormat::Json => format::json::write(&report, &mut out),
+        OutputFormat::Sarif => format::sarif::write(&report, &mut out),
+        OutputFormat::Github => format::github::write(&report, &mut out),
     }
     .and_then(|()| {
         if args.statistics {
-            write_statistics(&report, &mut stdout.lock())
+            write_statistics(&report, &mut out)
         } else {
             Ok(())
         }
-    });
+    })
+    .and_then(|()| out.flush());
     if let Err(e) = result {
         // A closed pipe (`schemalint check | head`) is not worth a message.
         if e.kind() != std::io::ErrorKind::BrokenPipe {

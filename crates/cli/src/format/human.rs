@@ -1,8 +1,10 @@
 //! `--format human`: codespan-reporting snippets, then a summary line.
 
+use std::io::Write;
+
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColor};
+use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice, WriteColor};
 use codespan_reporting::term::{self, Config};
 
 use schemalint_analysis::Severity;
@@ -10,13 +12,14 @@ use schemalint_analysis::Severity;
 use crate::report::Report;
 
 pub(crate) fn write(report: &Report, color: bool) -> std::io::Result<()> {
-    let stream = StandardStream::stdout(if color {
+    // Buffered: the terminal stream is flushed per line otherwise.
+    let mut out = BufferedStandardStream::stdout(if color {
         ColorChoice::Auto
     } else {
         ColorChoice::Never
     });
-    let mut out = stream.lock();
-    render(report, &mut out)
+    render(report, &mut out)?;
+    out.flush()
 }
 
 pub(crate) fn render(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
