@@ -52,9 +52,11 @@ pub(crate) fn migration_diagnostics(db: &dyn Db) -> Arc<ByFile> {
 }
 
 /// The final diagnostics of one file. Backdated when unchanged, so the
-/// language server can tell which files need new diagnostics.
+/// language server can tell which files need new diagnostics. Shared, so
+/// callers that keep them (the language server, between rounds) need not
+/// copy them.
 #[salsa::tracked(returns(ref))]
-pub(crate) fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
+pub(crate) fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
     let mut out = Vec::new();
     if file.kind(db) == FileKind::Schema {
         rules::sl001_syntax_error::check(db, file, &mut out);
@@ -86,7 +88,7 @@ pub(crate) fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic>
         }
     }
     out.sort_by(|a, b| (a.range.start, a.rule.code).cmp(&(b.range.start, b.rule.code)));
-    out
+    Arc::new(out)
 }
 
 fn is_enabled(rules: &crate::config::RulesConfig, rule: &Rule) -> bool {

@@ -128,6 +128,10 @@ impl AnalysisHost {
     }
 }
 
+/// The workspace size from which [`Analysis::prime`] uses more than one
+/// thread.
+const PARALLEL_FROM_BYTES: usize = 128 * 1024;
+
 /// A read-only snapshot of the database.
 #[derive(Clone)]
 pub struct Analysis {
@@ -164,6 +168,14 @@ impl Analysis {
     pub fn prime(&self, threads: usize) -> Cancellable<()> {
         let mut files = self.files();
         files.sort_by_key(|f| std::cmp::Reverse(f.text(&self.db).len()));
+        // Starting a thread costs about as much as analysing a small
+        // workspace, so small ones stay on the calling thread.
+        let bytes: usize = files.iter().map(|f| f.text(&self.db).len()).sum();
+        let threads = if bytes < PARALLEL_FROM_BYTES {
+            1
+        } else {
+            threads
+        };
         let next = std::sync::atomic::AtomicUsize::new(0);
         let work = |db: RootDatabase, worker: usize| {
             Cancelled::catch(|| {
@@ -182,7 +194,7 @@ impl Analysis {
                 // the workers take them in opposite orders: whichever half
                 // is ready first runs while the other is still being read.
                 // (salsa runs each query once; a second caller waits.)
-                if worker % 2 == 0 {
+                if worker & 1 == 0 {
                     diagnostics::migration_diagnostics(&db);
                     diagnostics::schema_diagnostics(&db);
                 } else {
@@ -216,10 +228,16 @@ impl Analysis {
         Cancelled::catch(|| items::file_items(&self.db, file).clone())
     }
 
+    /// [`Analysis::diagnostics`] without the copy: the same list while the
+    /// file's diagnostics do not change.
+    pub fn diagnostics_shared(&self, file: SourceFile) -> Cancellable<Arc<Vec<Diagnostic>>> {
+        Cancelled::catch(|| diagnostics::file_diagnostics(&self.db, file).clone())
+    }
+
     /// The diagnostics anchored in `file`, after configuration (selection,
     /// severities) and suppression comments, sorted by position.
     pub fn diagnostics(&self, file: SourceFile) -> Cancellable<Vec<Diagnostic>> {
-        Cancelled::catch(|| diagnostics::file_diagnostics(&self.db, file).clone())
+        Cancelled::catch(|| diagnostics::file_diagnostics(&self.db, file).to_vec())
     }
 
     /// The declaration of the name at byte `offset` of `file`: a model,

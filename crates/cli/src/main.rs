@@ -77,33 +77,7 @@ pub(crate) enum OutputFormat {
     Github,
 }
 
-/// mimalloc serves Rust allocations. Parsing and analysis allocate many
-/// small, short-lived objects, where glibc's allocator spent a tenth of the
-/// time of a large check (see docs/benchmarks.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Routes tree-sitter's C allocations through mimalloc as well, so both
-/// halves of a parse share one fast allocator.
-#[allow(unsafe_code)]
-fn use_mimalloc_for_tree_sitter() {
-    use libmimalloc_sys::{mi_calloc, mi_free, mi_malloc, mi_realloc};
-    // SAFETY: this runs first in `main`, before any tree-sitter object
-    // exists, so no memory is freed by a different allocator than the one
-    // that allocated it. The four functions have the C signatures that
-    // tree-sitter expects.
-    unsafe {
-        tree_sitter::set_allocator(
-            Some(mi_malloc),
-            Some(mi_calloc),
-            Some(mi_realloc),
-            Some(mi_free),
-        );
-    }
-}
-
 fn main() -> ExitCode {
-    use_mimalloc_for_tree_sitter();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

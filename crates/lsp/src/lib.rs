@@ -107,10 +107,12 @@ struct State {
     encoding: Encoding,
     /// Bumped on every change; published results must match it.
     generation: u64,
-    /// Files that had diagnostics last time, so fixed files get cleared.
     /// What was last published per workspace-relative path: the document
-    /// version it was computed for and the diagnostics.
-    published: HashMap<String, (Option<i32>, Vec<lsp::Diagnostic>)>,
+    /// version it was computed for and the diagnostics. Files missing from
+    /// the next round get an empty list.
+    published: HashMap<String, (Option<i32>, Arc<Vec<lsp::Diagnostic>>)>,
+    /// LSP diagnostics already converted, per file (see `collect_diagnostics`).
+    converted: Conversions,
 }
 
 struct Backend {
@@ -134,6 +136,7 @@ impl Backend {
                 encoding: Encoding::Utf16,
                 generation: 0,
                 published: HashMap::new(),
+                converted: Conversions::new(),
             })),
         }
     }
@@ -243,8 +246,16 @@ async fn publish(client: &Client, shared: &Mutex<State>) {
     };
     let Some(root) = root else { return };
     let root_dir = root.clone();
-    let computed =
-        tokio::task::spawn_blocking(move || collect_diagnostics(&analysis, &root, encoding)).await;
+    let mut converted = std::mem::take(&mut lock(shared).converted);
+    let computed = tokio::task::spawn_blocking(move || {
+        let result = collect_diagnostics(&analysis, &root, encoding, &mut converted);
+        (result, converted)
+    })
+    .await;
+    let computed = computed.map(|(result, converted)| {
+        lock(shared).converted = converted;
+        result
+    });
     let by_file = match computed {
         Ok(Ok(by_file)) => by_file,
         // A newer change cancelled this round; its own round follows.
@@ -270,12 +281,12 @@ async fn publish(client: &Client, shared: &Mutex<State>) {
         for (rel, (uri, diags)) in by_file {
             let version = versions.get(&rel).copied();
             let unchanged = match state.published.get(&rel) {
-                Some((v, old)) => *v == version && *old == diags,
+                Some((v, old)) => *v == version && (Arc::ptr_eq(old, &diags) || *old == diags),
                 // Nothing to say about a clean file nobody has open.
                 None => diags.is_empty() && version.is_none(),
             };
             if !unchanged {
-                out.push((uri, diags.clone(), version));
+                out.push((uri, diags.to_vec(), version));
             }
             published.insert(rel, (version, diags));
         }
@@ -299,12 +310,29 @@ fn lock(shared: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-type FileDiagnostics = HashMap<String, (lsp::Uri, Vec<lsp::Diagnostic>)>;
+type FileDiagnostics = HashMap<String, (lsp::Uri, Arc<Vec<lsp::Diagnostic>>)>;
+
+/// One file's diagnostics as last converted to LSP, with what the
+/// conversion read: the analysis diagnostics and the texts (by identity) of
+/// the files their ranges point into. While those are the same, so is the
+/// conversion, and most files of a workspace do not change between rounds.
+struct Converted {
+    source: Arc<Vec<schemalint_analysis::Diagnostic>>,
+    /// Held, not just compared: a held text cannot be freed, so a new
+    /// text can never reuse its address.
+    texts: Vec<Arc<str>>,
+    rel: String,
+    uri: lsp::Uri,
+    diags: Arc<Vec<lsp::Diagnostic>>,
+}
+
+type Conversions = HashMap<SourceFile, Converted>;
 
 fn collect_diagnostics(
     analysis: &Analysis,
     root: &Path,
     encoding: Encoding,
+    converted: &mut Conversions,
 ) -> Result<FileDiagnostics, schemalint_analysis::Cancelled> {
     let mut out = FileDiagnostics::new();
     // The line index is a query, so it is built once per text, not once
@@ -314,13 +342,30 @@ fn collect_diagnostics(
         let index = analysis.line_index(file)?;
         Ok(convert::range(index, text, range, encoding))
     };
-    for file in analysis.files() {
+    let text_id = |file: SourceFile| analysis.text(file).clone();
+    let files = analysis.files();
+    let current: std::collections::HashSet<SourceFile> = files.iter().copied().collect();
+    converted.retain(|file, _| current.contains(file));
+    for file in files {
+        let source = analysis.diagnostics_shared(file)?;
+        let mut texts = vec![text_id(file)];
+        for d in source.iter() {
+            texts.extend(d.related.iter().map(|r| text_id(r.file)));
+        }
+        if let Some(c) = converted.get(&file) {
+            let same_texts = c.texts.len() == texts.len()
+                && c.texts.iter().zip(&texts).all(|(a, b)| Arc::ptr_eq(a, b));
+            if same_texts && (Arc::ptr_eq(&c.source, &source) || c.source == source) {
+                out.insert(c.rel.clone(), (c.uri.clone(), c.diags.clone()));
+                continue;
+            }
+        }
         let rel = analysis.path(file).to_string();
         let Some(uri) = lsp::Uri::from_file_path(root.join(&rel)) else {
             continue;
         };
         let mut diags = Vec::new();
-        for d in analysis.diagnostics(file)? {
+        for d in source.iter() {
             let mut related = Vec::new();
             for r in &d.related {
                 if let Some(uri) = lsp::Uri::from_file_path(root.join(analysis.path(r.file))) {
@@ -333,9 +378,20 @@ fn collect_diagnostics(
                     });
                 }
             }
-            diags.push(convert::diagnostic(&d, locate(file, d.range)?, related));
+            diags.push(convert::diagnostic(d, locate(file, d.range)?, related));
         }
-        out.insert(rel, (uri, diags));
+        let diags = Arc::new(diags);
+        out.insert(rel.clone(), (uri.clone(), diags.clone()));
+        converted.insert(
+            file,
+            Converted {
+                source,
+                texts,
+                rel,
+                uri,
+                diags,
+            },
+        );
     }
     Ok(out)
 }
