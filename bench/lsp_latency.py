@@ -6,8 +6,8 @@
 The client opens SCHEMA, times open -> first `textDocument/publishDiagnostics`
 for it, then types `--edits` one-character edits and times each edit -> the
 next publishDiagnostics for the document. It prints one JSON object with
-open_ms, p50/p95/max in ms, and the server's peak RSS (from /proc) before
-and after the edits.
+open_ms, p50/p95/max in ms, and the server's RSS (from /proc) before the
+edits, after every tenth of them, and at the end.
 
 The edits are real typing: at the end of the first model's first field line
 the client appends ` //` and then letters, one character per
@@ -208,6 +208,11 @@ def main():
     line, col = edit_point(text)
     typed = " // bench"
     samples = []
+    # The server's RSS after every tenth of the edits: memory that grows
+    # with the number of edits shows as a rising series, warm-up (the memos
+    # of the previous revision, the allocator's free lists) as a step at the
+    # start that stays level.
+    rss_series = []
     pos = 0  # characters typed so far at the edit point
     for i in range(args.edits):
         version += 1
@@ -228,6 +233,8 @@ def main():
         # Other files' diagnostics may follow; they are not part of this edit.
         time.sleep(0.005)
         client.drain()
+        if (i + 1) % max(1, args.edits // 10) == 0:
+            rss_series.append(client.rss_kb())
     rss_after = client.rss_kb()
     hwm = client.hwm_kb()
     try:
@@ -249,6 +256,7 @@ def main():
         "max_ms": round(max(samples), 2),
         "rss_before_kb": rss_before,
         "rss_after_kb": rss_after,
+        "rss_series_kb": rss_series,
         "peak_rss_kb": hwm,
     }))
 
