@@ -4,7 +4,8 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -48,6 +49,77 @@ fn read(stdout: &mut impl BufRead) -> Value {
     serde_json::from_slice(&buf).unwrap()
 }
 
+fn spawn_server() -> Child {
+    let bin = std::env::var("SCHEMALINT_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_schemalint").to_string());
+    Command::new(bin)
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the server starts")
+}
+
+/// Waits for the server to end. The deadline is generous: it only tells a
+/// hung server (the failure this guards against) from a slow machine.
+fn wait_for_exit(child: &mut Child) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    None
+}
+
+#[test]
+fn exit_ends_the_server_while_the_client_keeps_stdin_open() {
+    let mut child = spawn_server();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "processId": null, "rootUri": null, "capabilities": {}}}),
+    );
+    assert_eq!(read(&mut stdout)["id"], 1);
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
+    );
+    while read(&mut stdout)["id"] != 2 {}
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+    );
+    // `stdin` stays open until the end of the test, as editors keep it.
+    let status = wait_for_exit(&mut child).expect("the server ends after `exit`");
+    assert!(status.success(), "{status}");
+    drop(stdin);
+}
+
+#[test]
+fn closing_stdin_ends_the_server() {
+    let mut child = spawn_server();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "processId": null, "rootUri": null, "capabilities": {}}}),
+    );
+    assert_eq!(read(&mut stdout)["id"], 1);
+    // A client that dies sends no `exit`; its pipe just closes.
+    drop(stdin);
+    assert!(
+        wait_for_exit(&mut child).is_some(),
+        "the server outlived its client"
+    );
+}
+
 #[test]
 fn a_whole_session_over_stdio() {
     let dir = tempfile::tempdir().unwrap();
@@ -56,15 +128,7 @@ fn a_whole_session_over_stdio() {
         dir.path(),
     );
     let root = dir.path().canonicalize().unwrap();
-    let bin = std::env::var("SCHEMALINT_BIN")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_schemalint").to_string());
-    let mut child = Command::new(bin)
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the server starts");
+    let mut child = spawn_server();
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let uri = |p: &Path| format!("file://{}", p.display());
