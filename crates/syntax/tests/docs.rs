@@ -1,0 +1,62 @@
+//! Doc comments (`///`) of models, enums, fields and enum values.
+
+use schemalint_syntax::ast::Declaration;
+use schemalint_syntax::parse;
+
+/// Every documented `(what, docs)` of a schema, in source order.
+fn docs_of(src: &str) -> Vec<(String, Option<String>)> {
+    let parse = parse(src);
+    let mut out = Vec::new();
+    for decl in parse.source_file().declarations() {
+        let name = decl.name().map_or("?", |n| n.text()).to_string();
+        match decl {
+            Declaration::Model(m) => {
+                out.push((name.clone(), m.docs()));
+                for f in m.fields() {
+                    let field = f.name().map_or("?", |n| n.text());
+                    out.push((format!("{name}.{field}"), f.docs()));
+                }
+            }
+            Declaration::Enum(e) => {
+                out.push((name.clone(), e.docs()));
+                for v in e.values() {
+                    let value = v.name().map_or("?", |n| n.text());
+                    out.push((format!("{name}.{value}"), v.docs()));
+                }
+            }
+            Declaration::Config(_) => {}
+        }
+    }
+    out.retain(|(_, d)| d.is_some());
+    out
+}
+
+fn some(what: &str, docs: &str) -> (String, Option<String>) {
+    (what.to_string(), Some(docs.to_string()))
+}
+
+#[test]
+fn doc_comments_above_declarations_fields_and_values() {
+    let src = "/// A user.\n/// Second line.\nmodel User {\n  /// The key.\n  id Int @id\n  // a plain comment\n  name String\n\n  /// Not attached: a blank line follows.\n\n  email String\n}\n\n//// Four slashes, CRLF.\r\nenum Role {\r\n  /// Admin.\r\n  ADMIN\r\n}\n";
+    assert_eq!(
+        docs_of(src),
+        vec![
+            some("User", "A user.\nSecond line."),
+            some("User.id", "The key."),
+            some("Role", "Four slashes, CRLF."),
+            some("Role.ADMIN", "Admin."),
+        ]
+    );
+}
+
+#[test]
+fn only_what_begins_its_line_has_doc_comments() {
+    let src = "/// Above.\nmodel A { id Int @id }\n/// Above B; its first field starts mid-line and has none.\nmodel B { id Int @id\n  name String }\n";
+    assert_eq!(
+        docs_of(src),
+        vec![
+            some("A", "Above."),
+            some("B", "Above B; its first field starts mid-line and has none.")
+        ]
+    );
+}
