@@ -50,7 +50,7 @@ fn doc_comments_above_declarations_fields_and_values() {
 }
 
 #[test]
-fn only_what_begins_its_line_has_doc_comments() {
+fn a_field_after_the_opening_brace_has_no_doc_comment() {
     let src = "/// Above.\nmodel A { id Int @id }\n/// Above B; its first field starts mid-line and has none.\nmodel B { id Int @id\n  name String }\n";
     assert_eq!(
         docs_of(src),
