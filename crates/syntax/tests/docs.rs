@@ -56,7 +56,10 @@ fn a_field_after_the_opening_brace_has_no_doc_comment() {
         docs_of(src),
         vec![
             some("A", "Above."),
-            some("B", "Above B; its first field starts mid-line and has none.")
+            some(
+                "B",
+                "Above B; its first field starts mid-line and has none."
+            )
         ]
     );
 }
