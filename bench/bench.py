@@ -122,6 +122,24 @@ def ratio(peer, ours):
     return f"{peer['ms'] / ours['ms']:.1f}x"
 
 
+def finds_a_schema(sl, root):
+    return subprocess.run([sl, "check", root, "--format", "json", "--exit-zero"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+
+
+@contextlib.contextmanager
+def configured(schemas, migrations_dir):
+    """The schema files linked into an empty folder with a `schemalint.toml`
+    that names `migrations_dir`, as an app whose layout schemalint does not
+    find on its own (formbricks' `packages/database/migration/`) would be
+    configured; the corpus itself is read-only."""
+    with schema_only(schemas) as links:
+        config = os.path.join(os.path.dirname(links[0]), "schemalint.toml")
+        with open(config, "w") as f:
+            f.write(f"[migrations]\npath = {json.dumps(os.path.abspath(migrations_dir))}\n")
+        yield links
+
+
 @contextlib.contextmanager
 def schema_only(schemas):
     """The schema files, linked into an empty folder.
@@ -201,18 +219,28 @@ def main():
         sqls = sorted(glob.glob(os.path.join(corpus, app, "**", "migration.sql"), recursive=True))
         if not sqls:
             continue
-        # The folder a user would check: the one holding `migrations/` when
-        # schemalint finds a schema there (cal.com's `packages/prisma`), else
-        # its parent (papermark keeps `prisma/schema/` and
-        # `prisma/migrations/`, found from the app root).
-        root = os.path.dirname(os.path.dirname(os.path.dirname(sqls[0])))
-        if subprocess.run([sl, "check", root, "--format", "json", "--exit-zero"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
-            root = os.path.dirname(root)
         row = {"app": app, "migrations": len(sqls),
                "sql_kb": sum(os.path.getsize(f) for f in sqls) // 1024}
         print(f"# {app}: squawk", file=sys.stderr)
-        row["schemalint"] = measure([sl, "check", root, "--format", "json"], args.runs)
+        migrations_dir = os.path.dirname(os.path.dirname(sqls[0]))
+        # The folder a user would check: the one holding `migrations/` when
+        # schemalint finds a schema there (cal.com's `packages/prisma`), else
+        # its parent (papermark keeps `prisma/schema/` and
+        # `prisma/migrations/`, found from the app root), else the schema
+        # with a `schemalint.toml` that names the migrations folder.
+        roots = [os.path.dirname(migrations_dir), os.path.dirname(os.path.dirname(migrations_dir))]
+        found = [r for r in roots if finds_a_schema(sl, r)]
+        schemas = schema_files_of(os.path.join(corpus, app))
+        with contextlib.ExitStack() as stack:
+            if found:
+                paths = [found[0]]
+            elif schemas:
+                paths = stack.enter_context(configured(schemas, migrations_dir))
+            else:
+                paths = None
+                row["schemalint"] = {"ms": None, "rss_kb": None, "error": "no schema in the app"}
+            if paths:
+                row["schemalint"] = measure([sl, "check", *paths, "--format", "json"], args.runs)
         row["squawk"] = measure([squawk, "--reporter", "gcc", *sqls], args.runs)
         results["squawk"].append(row)
     gen_sqls = sorted(glob.glob(os.path.join(args.work, "m10000", "prisma", "migrations", "*", "migration.sql")))

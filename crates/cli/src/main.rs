@@ -119,8 +119,8 @@ fn main() -> ExitCode {
 /// freed in one arena serves only that arena, so on a 10,000-model schema
 /// the server grew from 470 to 620 MB over 100 edits; with one arena it
 /// stayed at 410 MB (bench/lsp_latency.py, docs/benchmarks.md). The server
-/// runs one analysis at a time, so the arenas bought no parallelism. `check`
-/// keeps the default: its threads allocate at the same time.
+/// computes one round of diagnostics at a time, so the arenas bought little
+/// parallelism. `check` keeps the default: its threads allocate at once.
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     #[allow(unsafe_code)]

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -75,8 +75,9 @@ fn wait_for_exit(child: &mut Child) -> Option<std::process::ExitStatus> {
     None
 }
 
-#[test]
-fn exit_ends_the_server_while_the_client_keeps_stdin_open() {
+/// A server that has answered `initialize` (with no workspace), and its
+/// pipes.
+fn initialized_server() -> (Child, ChildStdin, BufReader<ChildStdout>) {
     let mut child = spawn_server();
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
@@ -86,6 +87,12 @@ fn exit_ends_the_server_while_the_client_keeps_stdin_open() {
             "processId": null, "rootUri": null, "capabilities": {}}}),
     );
     assert_eq!(read(&mut stdout)["id"], 1);
+    (child, stdin, stdout)
+}
+
+#[test]
+fn exit_ends_the_server_while_the_client_keeps_stdin_open() {
+    let (mut child, mut stdin, mut stdout) = initialized_server();
     send(
         &mut stdin,
         &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
@@ -103,15 +110,7 @@ fn exit_ends_the_server_while_the_client_keeps_stdin_open() {
 
 #[test]
 fn closing_stdin_ends_the_server() {
-    let mut child = spawn_server();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "processId": null, "rootUri": null, "capabilities": {}}}),
-    );
-    assert_eq!(read(&mut stdout)["id"], 1);
+    let (mut child, stdin, _stdout) = initialized_server();
     // A client that dies sends no `exit`; its pipe just closes.
     drop(stdin);
     assert!(
