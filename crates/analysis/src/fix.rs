@@ -17,8 +17,12 @@ pub struct Applied {
     pub created: Vec<(String, String)>,
     /// Fixes applied, by index into the input.
     pub applied: Vec<usize>,
-    /// Fixes skipped because they overlapped an earlier one.
+    /// Fixes skipped because they overlapped an earlier one or did not fit
+    /// the text.
     pub skipped: Vec<usize>,
+    /// Fixes left out because they would add a syntax error (see
+    /// [`apply_checked`]).
+    pub dropped: Vec<usize>,
 }
 
 /// Applies `fixes` to the texts that `text_of` gives. A fix applies whole
@@ -84,6 +88,82 @@ pub fn apply(fixes: &[&Fix], text_of: impl Fn(SourceFile) -> String) -> Applied 
     out
 }
 
+/// How many candidate fixes [`apply_checked`] tries one by one before it
+/// drops the rest of a file's: each try parses the file again.
+const MAX_TRIALS: usize = 64;
+
+/// Like [`apply`], except that no fix may add a syntax error to a schema
+/// file (`is_schema`). Fixes are meant never to, so this is a safety net:
+/// when a schema file's fixed text parses with more errors than before, the
+/// fixes that touch it are taken one at a time, in order, and each is kept
+/// only if the file still parses with no more errors; the rest go to
+/// `dropped`. `check --fix` and the language server's fix-all both apply
+/// fixes through here, so they keep the same ones.
+pub fn apply_checked(
+    fixes: &[&Fix],
+    text_of: impl Fn(SourceFile) -> String,
+    is_schema: impl Fn(SourceFile) -> bool,
+) -> Applied {
+    let first = apply(fixes, &text_of);
+    let errors = |text: &str| schemalint_syntax::parse(text).errors().len();
+    let broken: Vec<(SourceFile, usize)> = first
+        .changed
+        .iter()
+        .filter(|(file, _)| is_schema(*file))
+        .filter_map(|(file, new)| {
+            let before = errors(&text_of(*file));
+            (errors(new) > before).then_some((*file, before))
+        })
+        .collect();
+    if broken.is_empty() {
+        return first;
+    }
+    let touches = |fix: &Fix, file: SourceFile| {
+        fix.edits
+            .iter()
+            .any(|e| matches!(e, Edit::Replace { file: f, .. } if *f == file))
+    };
+    let mut kept: Vec<usize> = Vec::new();
+    let mut dropped = Vec::new();
+    let mut trials = 0;
+    for &i in &first.applied {
+        let at_risk: Vec<&(SourceFile, usize)> = broken
+            .iter()
+            .filter(|(f, _)| touches(fixes[i], *f))
+            .collect();
+        if at_risk.is_empty() {
+            kept.push(i);
+            continue;
+        }
+        trials += 1;
+        if trials > MAX_TRIALS {
+            dropped.push(i);
+            continue;
+        }
+        let trial: Vec<&Fix> = kept.iter().chain([&i]).map(|&k| fixes[k]).collect();
+        let result = apply(&trial, &text_of);
+        let clean = at_risk.iter().all(|(file, before)| {
+            result
+                .changed
+                .iter()
+                .find(|(f, _)| f == file)
+                .is_none_or(|(_, text)| errors(text) <= *before)
+        });
+        if clean {
+            kept.push(i);
+        } else {
+            dropped.push(i);
+        }
+    }
+    let chosen: Vec<&Fix> = kept.iter().map(|&k| fixes[k]).collect();
+    let mut out = apply(&chosen, &text_of);
+    // The kept fixes applied together once already, so none is skipped now.
+    out.applied = out.applied.iter().map(|&j| kept[j]).collect();
+    out.skipped = first.skipped;
+    out.dropped = dropped;
+    out
+}
+
 /// Whether `range` lies within `text` and on character boundaries.
 fn fits(text: &str, range: TextRange) -> bool {
     range.start <= range.end
@@ -145,5 +225,44 @@ mod tests {
             applied.changed,
             vec![(file, "view Ä {} // one\n".to_string())]
         );
+    }
+
+    #[test]
+    fn a_fix_that_would_break_the_syntax_is_dropped_and_the_others_kept() {
+        let mut host = AnalysisHost::new();
+        let text = "model A {\n  id Int @id\n}\n";
+        let file = host.set_file("a.prisma", FileKind::Schema, text.into());
+        let sql = host.set_file("m/migration.sql", FileKind::Migration, "SELECT 1;\n".into());
+        let analysis = host.analysis();
+        let fixes = [
+            // Adds an index: fine.
+            replace(file, 22, 22, "\n  @@index([id])"),
+            // Leaves a block open: a syntax error.
+            replace(file, 0, 0, "model B {\n"),
+            // Renames the field: fine.
+            replace(file, 12, 14, "key"),
+            // Not a schema: never parsed as one.
+            replace(sql, 0, 0, "{"),
+        ];
+        let refs: Vec<&Fix> = fixes.iter().collect();
+        let text_of = |f| analysis.text(f).to_string();
+        let is_schema = |f| analysis.kind(f) == FileKind::Schema;
+        let applied = apply_checked(&refs, text_of, is_schema);
+        assert_eq!(applied.applied, vec![0, 2, 3]);
+        assert_eq!(applied.dropped, vec![1]);
+        assert_eq!(
+            applied.changed,
+            vec![
+                (
+                    file,
+                    "model A {\n  key Int @id\n  @@index([id])\n}\n".to_string()
+                ),
+                (sql, "{SELECT 1;\n".to_string()),
+            ]
+        );
+        // Without the broken fix nothing is parsed again or dropped.
+        let fine = [refs[0], refs[2]];
+        let applied = apply_checked(&fine, text_of, is_schema);
+        assert_eq!((applied.applied, applied.dropped), (vec![0, 1], vec![]));
     }
 }

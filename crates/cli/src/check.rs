@@ -205,23 +205,23 @@ fn apply_fixes(project: &Project, host: &mut AnalysisHost, args: &CheckArgs) {
     if fixes.is_empty() {
         return;
     }
-    let applied = fix::apply(&fixes, |f| analysis.text(f).to_string());
+    let applied = fix::apply_checked(
+        &fixes,
+        |f| analysis.text(f).to_string(),
+        |f| analysis.kind(f) == FileKind::Schema,
+    );
+    for &i in &applied.dropped {
+        eprintln!(
+            "warning: fix dropped, it would introduce a syntax error: {}",
+            fixes[i].title
+        );
+    }
     let mut written = 0;
     let mut updates = Vec::new();
     for (file, new_text) in &applied.changed {
         let rel = analysis.path(*file).to_string();
         let old_text = analysis.text(*file);
         let path = project.root.join(&rel);
-        if analysis.kind(*file) == FileKind::Schema
-            && schemalint_syntax::parse(new_text.as_str()).errors().len()
-                > schemalint_syntax::parse(old_text.as_ref()).errors().len()
-        {
-            eprintln!(
-                "warning: fixes for `{}` dropped: they would introduce a syntax error",
-                display(&path)
-            );
-            continue;
-        }
         if args.diff {
             print_diff(&display(&path), old_text, new_text);
         } else if let Err(e) = write_atomically(&path, new_text) {

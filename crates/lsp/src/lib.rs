@@ -1076,7 +1076,11 @@ fn code_actions(
         })
         .collect();
     if !safe.is_empty() {
-        let applied = fix::apply(&safe, |f| analysis.text(f).to_string());
+        let applied = fix::apply_checked(
+            &safe,
+            |f| analysis.text(f).to_string(),
+            |f| analysis.kind(f) == FileKind::Schema,
+        );
         if let Some((_, new_text)) = applied.changed.into_iter().next() {
             let whole = convert::range(&index, &text, TextRange::new(0, text.len()), encoding);
             let mut changes = HashMap::new();
