@@ -229,24 +229,29 @@ struct At {
 /// Computes and publishes diagnostics for every workspace file, unless a
 /// newer change supersedes this one.
 async fn publish(client: &Client, shared: &Mutex<State>) {
-    let (generation, analysis, root, encoding, versions) = {
-        let state = lock(shared);
+    // Everything is taken under one lock. Once the snapshot exists, this
+    // task must not lock the state again until the snapshot is dropped: a
+    // `didChange` holding the lock waits in `set_file` for every snapshot
+    // to go, so locking here would deadlock (it did, in CI).
+    let (generation, analysis, root, encoding, versions, mut converted) = {
+        let mut state = lock(shared);
         let versions: HashMap<String, i32> = state
             .docs
             .iter()
             .map(|(k, d)| (k.clone(), d.version))
             .collect();
+        let converted = std::mem::take(&mut state.converted);
         (
             state.generation,
             state.host.analysis(),
             state.root.clone(),
             state.encoding,
             versions,
+            converted,
         )
     };
     let Some(root) = root else { return };
     let root_dir = root.clone();
-    let mut converted = std::mem::take(&mut lock(shared).converted);
     let computed = tokio::task::spawn_blocking(move || {
         let result = collect_diagnostics(&analysis, &root, encoding, &mut converted);
         (result, converted)
