@@ -179,8 +179,6 @@ pub fn normalize_provider(provider: &str) -> &str {
 pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     let parse = db::parse(db, file);
     let text = parse.text();
-    let root = parse.source_file();
-    let mut items = FileItems::default();
     // New lines written by fixes follow the file's own line ending.
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
     // Models whose text is unchanged since the last run are copied from
@@ -189,11 +187,78 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     // so a one-shot `check` pays no memory for it; editing sessions fill it
     // on the first edit.
     let previous = db.take_lowering_cache(file);
+    let parts: Vec<ast::SourceFile<'_>> = parse.source_file().parts().collect();
+    // A large file comes in several parts (its syntax chunks); they are
+    // lowered on both cores and joined in order, which gives the same
+    // items as one pass.
+    let lowered = parallel_map(&parts, |part| {
+        lower_part(*part, text, nl, previous.as_ref())
+    });
+    let mut items = FileItems::default();
     let mut next = previous.as_ref().map(|_| LoweringCache::default());
+    for (part, cache) in lowered {
+        items.models.extend(part.models);
+        items.enums.extend(part.enums);
+        items.datasources.extend(part.datasources);
+        items.generators.extend(part.generators);
+        if let (Some(next), Some(cache)) = (&mut next, cache) {
+            next.models.extend(cache.models);
+        }
+    }
+    db.put_lowering_cache(file, next.unwrap_or_default());
+    Arc::new(items)
+}
+
+/// `f` of each of `items`, in order, computed on up to as many threads as
+/// the machine has. One item stays on the calling thread.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut out: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    out.sort_unstable_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The items of one part of a file, and the cache entries of its models
+/// when `previous` is kept (an editing session).
+fn lower_part(
+    root: ast::SourceFile<'_>,
+    text: &str,
+    nl: &str,
+    previous: Option<&LoweringCache>,
+) -> (FileItems, Option<LoweringCache>) {
+    let mut items = FileItems::default();
+    let mut next = previous.map(|_| LoweringCache::default());
     for decl in root.declarations() {
         match decl {
             ast::Declaration::Model(m) => {
-                let item = match (&previous, &mut next) {
+                let item = match (previous, &mut next) {
                     (Some(previous), Some(next)) => {
                         let (base, key) = ModelKey::of(&m, text, nl);
                         let cached = match previous.models.get(&key) {
@@ -273,8 +338,7 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
             }
         }
     }
-    db.put_lowering_cache(file, next.unwrap_or_default());
-    Arc::new(items)
+    (items, next)
 }
 
 /// Lowered models of one file by their text, kept between runs of

@@ -47,6 +47,10 @@ pub struct Schema {
     pub datasources: Vec<(SourceFile, DatasourceItem)>,
     /// Module of each model and enum.
     modules: HashMap<Decl, String>,
+    /// Every field that points at another model: the model, the field's
+    /// index and the target. Several rules walk them, so they are resolved
+    /// once.
+    relations: Vec<(ModelId, usize, ModelId)>,
 }
 
 impl Schema {
@@ -100,35 +104,38 @@ impl Schema {
 
     /// Every model's fields that point at another model, with the target.
     pub fn relations(&self) -> impl Iterator<Item = (ModelId, &FieldItem, ModelId)> + '_ {
-        self.models.iter().flat_map(move |&id| {
-            self.model(id)
-                .fields
-                .iter()
-                .filter_map(move |f| Some((id, f, self.relation_target(f)?)))
-        })
+        self.relations
+            .iter()
+            .map(|&(id, field, target)| (id, &self.model(id).fields[field], target))
     }
 }
 
 /// The module a file's declaration belongs to, from the `[modules]` config,
 /// then the `src/<m>/` or `modules/<m>/` folder, then its `@@schema`.
 pub fn module_of(config: &Config, path: &str, db_schema: Option<&str>) -> String {
+    file_module(config, path)
+        .or_else(|| db_schema.map(str::to_string))
+        .unwrap_or_else(|| "default".to_string())
+}
+
+/// The module of every declaration of the file at `path`, when its path
+/// alone decides it.
+fn file_module(config: &Config, path: &str) -> Option<String> {
     for (name, module) in &config.modules {
         for glob in &module.files {
             let matcher = globset::GlobBuilder::new(glob)
                 .literal_separator(true)
                 .build();
             if matcher.is_ok_and(|g| g.compile_matcher().is_match(path)) {
-                return name.clone();
+                return Some(name.clone());
             }
         }
     }
     let parts: Vec<&str> = path.split('/').collect();
-    for pair in parts.windows(3) {
-        if matches!(pair[0], "src" | "modules") {
-            return pair[1].to_string();
-        }
-    }
-    db_schema.map_or_else(|| "default".to_string(), str::to_string)
+    parts
+        .windows(3)
+        .find(|pair| matches!(pair[0], "src" | "modules"))
+        .map(|pair| pair[1].to_string())
 }
 
 #[salsa::tracked(returns(ref), no_eq)]
@@ -143,13 +150,21 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         by_name: HashMap::default(),
         datasources: Vec::new(),
         modules: HashMap::default(),
+        relations: Vec::new(),
     };
     for &file in ws.files(db) {
         if file.kind(db) != FileKind::Schema {
             continue;
         }
         let file_items = items::file_items(db, file).clone();
-        let path = file.path(db);
+        // Globs are compiled once per file, not once per declaration.
+        let by_path = file_module(config, file.path(db));
+        let module = |db_schema: Option<&(String, _)>| {
+            by_path
+                .clone()
+                .or_else(|| db_schema.map(|s| s.0.clone()))
+                .unwrap_or_else(|| "default".to_string())
+        };
         for (index, m) in file_items.models.iter().enumerate() {
             let id = Decl::Model(ModelId { file, index });
             schema.models.push(ModelId { file, index });
@@ -158,10 +173,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
                 .entry(m.name.name.clone())
                 .or_default()
                 .push(id);
-            schema.modules.insert(
-                id,
-                module_of(config, path, m.schema.as_ref().map(|s| s.0.as_str())),
-            );
+            schema.modules.insert(id, module(m.schema.as_ref()));
         }
         for (index, e) in file_items.enums.iter().enumerate() {
             let id = Decl::Enum(EnumId { file, index });
@@ -171,10 +183,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
                 .entry(e.name.name.clone())
                 .or_default()
                 .push(id);
-            schema.modules.insert(
-                id,
-                module_of(config, path, e.schema.as_ref().map(|s| s.0.as_str())),
-            );
+            schema.modules.insert(id, module(e.schema.as_ref()));
         }
         for ds in &file_items.datasources {
             schema.datasources.push((file, ds.clone()));
@@ -182,6 +191,20 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         schema.schema_files.push(file);
         schema.files.insert(file, file_items);
     }
+    let relations = schema
+        .models
+        .iter()
+        .flat_map(|&id| {
+            let schema = &schema;
+            schema
+                .model(id)
+                .fields
+                .iter()
+                .enumerate()
+                .filter_map(move |(i, f)| Some((id, i, schema.relation_target(f)?)))
+        })
+        .collect();
+    schema.relations = relations;
     Arc::new(schema)
 }
 

@@ -99,3 +99,84 @@ fn cached_models_equal_a_fresh_lowering() {
     }
     assert!(compared > 30);
 }
+
+/// A file large enough to be parsed in chunks and lowered on several
+/// threads (every schema of the test set, one after another) must give the
+/// items of its pieces lowered one by one, at their offsets in the whole;
+/// and an editing session on it must match a fresh lowering, as above.
+#[test]
+fn a_large_file_lowers_like_its_pieces() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    // Only schemas without syntax errors: a broken block at the end of one
+    // piece would swallow the start of the next.
+    schemas(&repo.join("examples"), &mut files);
+    schemas(&repo.join("../shared/corpus/apps"), &mut files);
+    let mut whole = String::new();
+    let mut expected = Vec::new();
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let items = fresh_items(&text);
+        for m in &items.models {
+            let fields: Vec<_> = m
+                .fields
+                .iter()
+                .map(|f| (f.name.name.clone(), f.range.start + whole.len()))
+                .collect();
+            expected.push((m.name.name.clone(), m.range.start + whole.len(), fields));
+        }
+        whole.push_str(&text);
+        whole.push('\n');
+    }
+    // The examples and fixtures alone are small; with the corpus beside
+    // the repository (as in CI) this is over 600 KB.
+    while whole.len() < 300 * 1024 {
+        let copy = whole.clone();
+        let base = whole.len();
+        let again: Vec<_> = expected
+            .iter()
+            .map(|(n, s, f): &(String, usize, Vec<(String, usize)>)| {
+                let f = f.iter().map(|(n, s)| (n.clone(), s + base)).collect();
+                (n.clone(), s + base, f)
+            })
+            .collect();
+        expected.extend(again);
+        whole.push_str(&copy);
+    }
+    let items = fresh_items(&whole);
+    let actual: Vec<_> = items
+        .models
+        .iter()
+        .map(|m| {
+            let fields: Vec<_> = m
+                .fields
+                .iter()
+                .map(|f| (f.name.name.clone(), f.range.start))
+                .collect();
+            (m.name.name.clone(), m.range.start, fields)
+        })
+        .collect();
+    assert_eq!(actual.len(), expected.len());
+    assert!(
+        actual == expected,
+        "the large file lowered differently from its pieces"
+    );
+
+    let mut host = AnalysisHost::new();
+    let file = host.set_file("schema.prisma", FileKind::Schema, Arc::from(whole.as_str()));
+    host.analysis().file_items(file).unwrap();
+    let at = middle_line(&whole);
+    for step in [
+        format!("{}// a note\n{}", &whole[..at], &whole[at..]),
+        format!(" {}", &whole[..whole.len() - 1]),
+    ] {
+        host.set_file("schema.prisma", FileKind::Schema, Arc::from(step.as_str()));
+        let session = host.analysis().file_items(file).unwrap();
+        assert!(
+            *session == *fresh_items(&step),
+            "an edit of the large file lowered differently from scratch"
+        );
+    }
+}

@@ -53,10 +53,18 @@ macro_rules! ast_node {
     };
 }
 
-ast_node!(
-    /// The root of a schema file.
-    SourceFile = "source_file"
-);
+/// The root of a schema file: the roots of its chunks' trees, read as one.
+#[derive(Clone, Copy)]
+pub struct SourceFile<'a> {
+    chunks: &'a [crate::chunks::Chunk],
+    src: &'a str,
+}
+
+impl std::fmt::Debug for SourceFile<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SourceFile({} chunks)", self.chunks.len())
+    }
+}
 ast_node!(
     /// An identifier: a declaration name, a field name, a type name, an
     /// argument name or a bare value such as `Cascade`.
@@ -232,45 +240,70 @@ impl<'a> Declaration<'a> {
 }
 
 impl<'a> SourceFile<'a> {
-    pub(crate) fn new(node: Node<'a>, src: &'a str) -> Self {
-        SourceFile { node, src }
+    pub(crate) fn new(chunks: &'a [crate::chunks::Chunk], src: &'a str) -> Self {
+        SourceFile { chunks, src }
+    }
+
+    /// The file in pieces that can be read independently, each with its
+    /// declarations in order; one piece unless the file is large. Lowering
+    /// uses it to spread a large file over threads.
+    pub fn parts(&self) -> impl Iterator<Item = SourceFile<'a>> + 'a {
+        let src = self.src;
+        self.chunks
+            .chunks(1)
+            .map(move |chunks| SourceFile { chunks, src })
+    }
+
+    fn roots(&self) -> impl Iterator<Item = Node<'a>> + 'a {
+        self.chunks.iter().map(|c| c.tree.root_node())
     }
 
     pub fn declarations(&self) -> impl Iterator<Item = Declaration<'a>> + 'a {
-        children(self.node, self.src, |n, src| {
-            ModelDecl::cast(n, src)
-                .map(Declaration::Model)
-                .or_else(|| EnumDecl::cast(n, src).map(Declaration::Enum))
-                .or_else(|| ConfigDecl::cast(n, src).map(Declaration::Config))
+        let src = self.src;
+        self.roots().flat_map(move |root| {
+            children(root, src, |n, src| {
+                ModelDecl::cast(n, src)
+                    .map(Declaration::Model)
+                    .or_else(|| EnumDecl::cast(n, src).map(Declaration::Enum))
+                    .or_else(|| ConfigDecl::cast(n, src).map(Declaration::Config))
+            })
         })
     }
 
     pub fn models(&self) -> impl Iterator<Item = ModelDecl<'a>> + 'a {
-        children(self.node, self.src, ModelDecl::cast)
+        let src = self.src;
+        self.roots()
+            .flat_map(move |root| children(root, src, ModelDecl::cast))
     }
 
     pub fn enums(&self) -> impl Iterator<Item = EnumDecl<'a>> + 'a {
-        children(self.node, self.src, EnumDecl::cast)
+        let src = self.src;
+        self.roots()
+            .flat_map(move |root| children(root, src, EnumDecl::cast))
     }
 
     pub fn configs(&self) -> impl Iterator<Item = ConfigDecl<'a>> + 'a {
-        children(self.node, self.src, ConfigDecl::cast)
+        let src = self.src;
+        self.roots()
+            .flat_map(move |root| children(root, src, ConfigDecl::cast))
     }
 
     /// All comments (`//` and `///`) in the file, in order. Used for
     /// suppression comments, which may appear anywhere.
     pub fn comments(&self) -> Vec<(TextRange, &'a str)> {
         let mut out = Vec::new();
-        let mut cursor = self.node.walk();
-        let mut stack = vec![self.node];
-        while let Some(node) = stack.pop() {
-            if matches!(node.kind(), "comment" | "doc_comment") {
-                out.push((node.range().into(), &self.src[node.byte_range()]));
-                continue;
+        for root in self.roots() {
+            let mut cursor = root.walk();
+            let mut stack = vec![root];
+            while let Some(node) = stack.pop() {
+                if matches!(node.kind(), "comment" | "doc_comment") {
+                    out.push((node.range().into(), &self.src[node.byte_range()]));
+                    continue;
+                }
+                // Push in reverse so the stack pops them in source order.
+                let kids: Vec<Node<'a>> = node.children(&mut cursor).collect();
+                stack.extend(kids.into_iter().rev());
             }
-            // Push in reverse so the stack pops them in source order.
-            let kids: Vec<Node<'a>> = node.children(&mut cursor).collect();
-            stack.extend(kids.into_iter().rev());
         }
         out
     }

@@ -9,6 +9,7 @@
 //! This crate deliberately knows nothing of salsa, LSP or the file system.
 
 pub mod ast;
+mod chunks;
 mod errors;
 mod line_index;
 
@@ -66,60 +67,94 @@ pub struct SyntaxError {
 }
 
 /// The result of parsing one schema file.
+///
+/// Large files are held as several trees, one per chunk of top-level
+/// declarations (see `chunks.rs`); the typed API in [`ast`] walks them as
+/// one file.
 #[derive(Clone)]
 pub struct Parse {
     text: Arc<str>,
-    tree: tree_sitter::Tree,
+    chunks: Vec<chunks::Chunk>,
     errors: Vec<SyntaxError>,
 }
 
 impl std::fmt::Debug for Parse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let trees: Vec<String> = self.trees().map(|t| t.root_node().to_sexp()).collect();
         f.debug_struct("Parse")
-            .field("tree", &self.tree.root_node().to_sexp())
+            .field("trees", &trees)
             .field("errors", &self.errors)
             .finish()
     }
 }
 
 impl Parse {
-    /// The typed root of the tree.
+    /// The typed root of the file.
     pub fn source_file(&self) -> ast::SourceFile<'_> {
-        ast::SourceFile::new(self.tree.root_node(), &self.text)
+        ast::SourceFile::new(&self.chunks, &self.text)
     }
 
     pub fn text(&self) -> &Arc<str> {
         &self.text
     }
 
-    pub fn tree(&self) -> &tree_sitter::Tree {
-        &self.tree
+    /// The tree of each chunk, in source order: one tree unless the file
+    /// is large.
+    pub fn trees(&self) -> impl Iterator<Item = &tree_sitter::Tree> + '_ {
+        self.chunks.iter().map(|c| &c.tree)
     }
 
     /// Syntax errors in source order.
     pub fn errors(&self) -> &[SyntaxError] {
         &self.errors
     }
+
+    fn new(text: Arc<str>, chunks: Vec<chunks::Chunk>) -> Parse {
+        let errors = chunks
+            .iter()
+            .flat_map(|c| c.errors.iter().cloned())
+            .collect();
+        Parse {
+            text,
+            chunks,
+            errors,
+        }
+    }
 }
 
 /// Parses a Prisma schema. Never fails: errors are part of the result.
 pub fn parse(text: impl Into<Arc<str>>) -> Parse {
-    let text: Arc<str> = text.into();
-    let tree = new_parser()
-        .parse(text.as_bytes(), None)
-        .expect("the parser has a language and no timeout or cancellation flag");
-    let errors = errors::collect(tree.root_node(), &text);
-    Parse { text, tree, errors }
+    parse_in_chunks(text, chunks::CHUNK_BYTES)
 }
 
-/// Parses `text`, reusing the tree of an earlier version of the same file.
+/// [`parse`], cutting chunks of `chunk_bytes` instead of the default. Tests
+/// use it to cut small files.
+#[doc(hidden)]
+pub fn parse_in_chunks(text: impl Into<Arc<str>>, chunk_bytes: usize) -> Parse {
+    let text: Arc<str> = text.into();
+    let cuts = chunks::cuts(text.as_bytes(), chunk_bytes);
+    let end = chunks::end_point(text.as_bytes());
+    let jobs = (0..cuts.len()).map(|k| (k, chunks::Job::Fresh)).collect();
+    let done = vec![None; cuts.len()];
+    let parsed = chunks::run(&text, &cuts, end, done, jobs);
+    Parse::new(text, parsed)
+}
+
+/// Parses `text`, reusing the trees of an earlier version of the same file.
 ///
 /// The edit is found by comparing the two texts (their common prefix and
 /// suffix), so callers need not track edits. The result is the same as
 /// [`parse`] of `text` (tree-sitter's incremental parsing guarantees it, and
 /// a test checks it on every corpus schema), only faster when the change
-/// is small: unchanged subtrees are reused instead of parsed again.
+/// is small: chunks the edit does not touch are kept, and in the chunk it
+/// touches unchanged subtrees are reused instead of parsed again.
 pub fn reparse(text: impl Into<Arc<str>>, old: &Parse) -> Parse {
+    reparse_in_chunks(text, old, chunks::CHUNK_BYTES)
+}
+
+/// [`reparse`] with the chunk size of [`parse_in_chunks`].
+#[doc(hidden)]
+pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: usize) -> Parse {
     let text: Arc<str> = text.into();
     let (new, before) = (text.as_bytes(), old.text.as_bytes());
     let start = common_prefix(before, new);
@@ -132,13 +167,51 @@ pub fn reparse(text: impl Into<Arc<str>>, old: &Parse) -> Parse {
         old_end_position: point_at(before, before.len() - tail),
         new_end_position: point_at(new, new.len() - tail),
     };
-    let mut tree = old.tree.clone();
-    tree.edit(&edit);
-    let tree = new_parser()
-        .parse(new, Some(&tree))
-        .expect("the parser has a language and no timeout or cancellation flag");
-    let errors = errors::collect(tree.root_node(), &text);
-    Parse { text, tree, errors }
+    let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
+    let rows = edit.new_end_position.row as isize - edit.old_end_position.row as isize;
+
+    let cuts = chunks::cuts(new, chunk_bytes);
+    let end = chunks::end_point(new);
+    let mut done = Vec::with_capacity(cuts.len());
+    let mut jobs = Vec::new();
+    for (k, cut) in cuts.iter().enumerate() {
+        let bytes = cut.at..cuts.get(k + 1).map_or(new.len(), |c| c.at);
+        // The old chunk with the same text: at the same place before the
+        // edit, moved by the edit's length after it.
+        let same_place = |from: usize, to: usize| {
+            old.chunks
+                .binary_search_by_key(&from, |c| c.bytes.start)
+                .ok()
+                .map(|i| &old.chunks[i])
+                .filter(|c| c.bytes.end == to)
+        };
+        let back = |o: usize| (o as isize - delta) as usize;
+        let reused = if bytes.end <= edit.start_byte {
+            same_place(bytes.start, bytes.end).cloned()
+        } else if bytes.start >= edit.new_end_byte {
+            same_place(back(bytes.start), back(bytes.end)).map(|c| chunks::shifted(c, &edit, rows))
+        } else {
+            None
+        };
+        if reused.is_none() {
+            // An edit that starts inside this chunk reparses the chunk's
+            // old tree, when its bounds only moved by the edit.
+            let last = k + 1 == cuts.len();
+            let inside = bytes.start <= edit.start_byte && (edit.start_byte < bytes.end || last);
+            let job = match same_place(bytes.start, back(bytes.end)) {
+                Some(c) if inside => {
+                    let mut tree = c.tree.clone();
+                    tree.edit(&edit);
+                    chunks::Job::Incremental(tree)
+                }
+                _ => chunks::Job::Fresh,
+            };
+            jobs.push((k, job));
+        }
+        done.push(reused);
+    }
+    let parsed = chunks::run(&text, &cuts, end, done, jobs);
+    Parse::new(text, parsed)
 }
 
 /// Compares in blocks first: a byte loop over a large file costs more than

@@ -5,10 +5,16 @@
 //! typed, a line deleted, a half-typed field, a broken brace, the whole text
 //! replaced. After each edit the incremental result is compared with a
 //! fresh parse.
+//!
+//! The same edits run again with files cut into small chunks (as large
+//! files are), and chunked parses must read like one tree.
 
 use std::path::{Path, PathBuf};
 
-use schemalint_syntax::{parse, reparse, Parse};
+use schemalint_syntax::{parse, parse_in_chunks, reparse, reparse_in_chunks, Parse};
+
+/// Small enough to cut most corpus schemas into several chunks.
+const SMALL_CHUNKS: usize = 1024;
 
 fn schemas(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -24,8 +30,35 @@ fn schemas(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Every node below the roots, in order, with its kind, bytes and rows:
+/// what a caller of the typed API can observe of the trees.
+fn nodes(p: &Parse) -> Vec<String> {
+    let mut out = Vec::new();
+    for tree in p.trees() {
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let mut stack: Vec<_> = root.children(&mut cursor).collect();
+        stack.reverse();
+        while let Some(n) = stack.pop() {
+            out.push(format!(
+                "{}{}{} {:?} {:?}-{:?}",
+                n.kind(),
+                if n.is_missing() { " MISSING" } else { "" },
+                if n.is_error() { " ERROR" } else { "" },
+                n.byte_range(),
+                n.start_position(),
+                n.end_position()
+            ));
+            let mut kids: Vec<_> = n.children(&mut cursor).collect();
+            kids.reverse();
+            stack.extend(kids);
+        }
+    }
+    out
+}
+
 fn same(a: &Parse, b: &Parse) -> bool {
-    a.tree().root_node().to_sexp() == b.tree().root_node().to_sexp() && a.errors() == b.errors()
+    a.errors() == b.errors() && nodes(a) == nodes(b)
 }
 
 /// Edits of `text`: (description, new text).
@@ -67,8 +100,7 @@ fn edits(text: &str) -> Vec<(String, String)> {
     out
 }
 
-#[test]
-fn reparse_matches_a_fresh_parse() {
+fn all_schemas() -> Vec<PathBuf> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = Vec::new();
     schemas(&repo.join("examples"), &mut files);
@@ -84,22 +116,27 @@ fn reparse_matches_a_fresh_parse() {
         );
     }
     assert!(files.len() > 10, "found only {} schemas", files.len());
+    files
+}
+
+/// Runs every edit of every schema through `parse_fn` and `reparse_fn`.
+fn check_edits(parse_fn: impl Fn(&str) -> Parse, reparse_fn: impl Fn(&str, &Parse) -> Parse) {
     let mut checked = 0;
-    for path in &files {
+    for path in &all_schemas() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        let old = parse(text.as_str());
+        let old = parse_fn(&text);
         for (what, new_text) in edits(&text) {
-            let incremental = reparse(new_text.as_str(), &old);
-            let fresh = parse(new_text.as_str());
+            let incremental = reparse_fn(&new_text, &old);
+            let fresh = parse_fn(&new_text);
             assert!(
                 same(&incremental, &fresh),
                 "{}: `{what}` reparsed differently from a fresh parse",
                 path.display()
             );
             // A second step from the incremental result, as in an editor.
-            let back = reparse(text.as_str(), &incremental);
+            let back = reparse_fn(&text, &incremental);
             assert!(
                 same(&back, &old),
                 "{}: undoing `{what}` reparsed differently",
@@ -109,4 +146,62 @@ fn reparse_matches_a_fresh_parse() {
         }
     }
     assert!(checked > 50);
+}
+
+#[test]
+fn reparse_matches_a_fresh_parse() {
+    check_edits(|t| parse(t), |t, old| reparse(t, old));
+}
+
+#[test]
+fn chunked_reparse_matches_a_fresh_chunked_parse() {
+    check_edits(
+        |t| parse_in_chunks(t, SMALL_CHUNKS),
+        |t, old| reparse_in_chunks(t, old, SMALL_CHUNKS),
+    );
+}
+
+/// Typing through a file character by character keeps reusing chunks
+/// (before, after and around each edit) and must never drift from a fresh
+/// parse, including while a brace is unbalanced.
+#[test]
+fn chunked_reparse_follows_typing() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(repo.join("examples/lab-platform/src/core/schema.prisma"))
+        .or_else(|_| std::fs::read_to_string(&all_schemas()[0]))
+        .unwrap();
+    let insert = "model Typed {\n  id Int @id\n  note String? // }\n}\n";
+    let at = text.len() / 2;
+    let at = text[at..].find("\n}\n").map_or(text.len(), |i| at + i + 3);
+    let mut current = parse_in_chunks(text.as_str(), 256);
+    for n in 1..=insert.len() {
+        let edited = format!("{}{}{}", &text[..at], &insert[..n], &text[at..]);
+        current = reparse_in_chunks(edited.as_str(), &current, 256);
+        let fresh = parse_in_chunks(edited.as_str(), 256);
+        assert!(same(&current, &fresh), "after typing {:?}", &insert[..n]);
+    }
+}
+
+/// A file cut into chunks reads exactly like the same file parsed whole:
+/// the same nodes at the same places, and the same errors. Only valid
+/// schemas are compared, because error recovery may differ at a cut.
+#[test]
+fn chunks_read_like_one_tree() {
+    let mut cut = 0;
+    for path in &all_schemas() {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let whole = parse(text.as_str());
+        if !whole.errors().is_empty() {
+            continue;
+        }
+        let chunked = parse_in_chunks(text.as_str(), SMALL_CHUNKS);
+        assert_eq!(whole.errors(), chunked.errors(), "{}", path.display());
+        assert_eq!(nodes(&whole), nodes(&chunked), "{}", path.display());
+        if chunked.trees().count() > 1 {
+            cut += 1;
+        }
+    }
+    assert!(cut > 10, "only {cut} schemas were cut into chunks");
 }
