@@ -72,11 +72,9 @@ pub(crate) fn cuts(text: &[u8], target: usize) -> Vec<Cut> {
                 closed = false;
             }
             b'{' => depth += 1,
-            b'}' => {
-                if depth > 0 {
-                    depth -= 1;
-                    closed = depth == 0;
-                }
+            b'}' if depth > 0 => {
+                depth -= 1;
+                closed = depth == 0;
             }
             // A string ends at its closing quote or, unterminated, at the
             // end of its line; a backslash escapes any byte, as in the

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::ops::Range;
 
+mod prisma_ddl;
+
 use sqlparser::ast as sp;
 use sqlparser::dialect as spd;
 use sqlparser::parser::{Parser, ParserError};
@@ -765,20 +767,46 @@ impl Cx {
 /// `BEGIN TRY .. END CATCH` wrapper, and `ALTER SEQUENCE .. RENAME TO`. Postgres `DO` blocks remain
 /// parse errors (their body is opaque anyway).
 pub fn analyze(sql: &str, dialect: Dialect) -> Vec<Statement> {
+    analyze_with(sql, dialect, true)
+}
+
+/// [`analyze`] with every statement read by sqlparser, for the test that
+/// compares the fast reading of Prisma's own DDL with it.
+#[doc(hidden)]
+pub fn analyze_with_sqlparser_only(sql: &str, dialect: Dialect) -> Vec<Statement> {
+    analyze_with(sql, dialect, false)
+}
+
+/// Whether the fast reader of Prisma's DDL reads `statement` (one statement
+/// without its `;`), for the same test.
+#[doc(hidden)]
+pub fn read_as_prisma_ddl(statement: &str) -> bool {
+    prisma_ddl::analyze(statement).is_some()
+}
+
+fn analyze_with(sql: &str, dialect: Dialect, fast: bool) -> Vec<Statement> {
     let cx = Cx { dialect };
     split_with(sql, SplitOptions::for_dialect(dialect))
         .into_iter()
         .map(|range| {
             let text = &sql[range.clone()];
-            let result = match parse(text, dialect) {
-                Ok(stmts) => Ok(cx.statements(&stmts, text)),
-                Err(e) => match cx.fallback(text) {
-                    Some(Fallback::Done(a)) => Ok(a),
-                    Some(Fallback::Reparse(t)) => match parse(&t, dialect) {
-                        Ok(stmts) => Ok(cx.statements(&stmts, text)),
-                        Err(_) => Err(e),
+            // Prisma's PostgreSQL DDL has a reader of its own; everything
+            // it does not recognise goes to sqlparser.
+            let quick = (fast && dialect == Dialect::Postgres)
+                .then(|| prisma_ddl::analyze(text))
+                .flatten();
+            let result = match quick {
+                Some(a) => Ok(a),
+                None => match parse(text, dialect) {
+                    Ok(stmts) => Ok(cx.statements(&stmts, text)),
+                    Err(e) => match cx.fallback(text) {
+                        Some(Fallback::Done(a)) => Ok(a),
+                        Some(Fallback::Reparse(t)) => match parse(&t, dialect) {
+                            Ok(stmts) => Ok(cx.statements(&stmts, text)),
+                            Err(_) => Err(e),
+                        },
+                        None => Err(e),
                     },
-                    None => Err(e),
                 },
             };
             match result {

@@ -1,0 +1,104 @@
+//! The fast reader of Prisma's own PostgreSQL DDL must agree with
+//! sqlparser on every statement it reads.
+//!
+//! Every `.sql` file of the repository's examples and fixtures, and of the
+//! shared corpus beside the repository (as in CI), is analysed both ways;
+//! the statements, summaries and effects must be identical. The test also
+//! asserts that the fast reader takes a large share of the corpus, so it
+//! fails if the reader silently stops matching.
+
+use std::path::{Path, PathBuf};
+
+use schemalint_analysis::migrations::sql::{
+    analyze, analyze_with_sqlparser_only, read_as_prisma_ddl, split_statements, Dialect,
+};
+
+fn sql_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() && !path.is_symlink() {
+            sql_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "sql") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn fast_reader_agrees_with_sqlparser() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    sql_files(&repo.join("examples"), &mut files);
+    sql_files(&repo.join("crates/analysis/tests/fixtures"), &mut files);
+    let corpus = repo.join("../shared/corpus/apps");
+    let with_corpus = corpus.is_dir();
+    sql_files(&corpus, &mut files);
+    let (mut statements, mut fast) = (0, 0);
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        assert_eq!(
+            analyze(&text, Dialect::Postgres),
+            analyze_with_sqlparser_only(&text, Dialect::Postgres),
+            "{}",
+            path.display()
+        );
+        for range in split_statements(&text) {
+            statements += 1;
+            fast += usize::from(read_as_prisma_ddl(&text[range]));
+        }
+    }
+    eprintln!("{fast} of {statements} statements read by the fast reader");
+    assert!(fast > 0, "the fast reader read nothing");
+    if with_corpus {
+        assert!(
+            fast * 2 > statements,
+            "the fast reader read only {fast} of {statements} corpus statements"
+        );
+    }
+}
+
+/// Statements just outside the shapes the reader knows go to sqlparser,
+/// which reads them (or reports them) as before.
+#[test]
+fn near_misses_fall_back() {
+    for sql in [
+        r#"CREATE TABLE IF NOT EXISTS "T" ("id" TEXT NOT NULL)"#,
+        r#"CREATE TABLE "T" ("id" TEXT NOT NULL, CONSTRAINT "T_pkey" PRIMARY KEY ("id"))  extra"#,
+        r#"CREATE TABLE "T" ("id" TEXT NOT NUL)"#,
+        r#"CREATE TABLE "T" ("a""b" TEXT)"#,
+        r#"CREATE TABLE "T" ("id" TEXT -- a comment
+        )"#,
+        r#"CREATE INDEX "i" ON "T" USING GIN ("a")"#,
+        r#"CREATE INDEX CONCURRENTLY "i" ON "T" ("a")"#,
+        r#"ALTER TABLE "T" ADD CONSTRAINT "T_pkey" PRIMARY KEY ("id")"#,
+        r#"ALTER TABLE "T" ALTER COLUMN "a" SET NOT NULL"#,
+        r#"ALTER TABLE "T" DROP COLUMN IF EXISTS "a""#,
+        r#"ALTER TABLE t ADD COLUMN "a" TEXT"#,
+        r#"CREATE TABLE "T" ("d" TIMESTAMP(3) WITH TIME ZONE)"#,
+    ] {
+        assert!(!read_as_prisma_ddl(sql), "read: {sql}");
+        assert_eq!(
+            analyze(sql, Dialect::Postgres),
+            analyze_with_sqlparser_only(sql, Dialect::Postgres),
+            "{sql}"
+        );
+    }
+    for sql in [
+        r#"CREATE TABLE "s"."T" ("id" TEXT NOT NULL, "n" DECIMAL(65,30), "r" "Role"[] DEFAULT ARRAY[]::"Role"[], "c" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "u" UUID NOT NULL DEFAULT gen_random_uuid(), "j" JSONB DEFAULT '{}', "f" DOUBLE PRECISION DEFAULT -1.5, CONSTRAINT "T_pkey" PRIMARY KEY ("id"))"#,
+        r#"CREATE UNIQUE INDEX "T_a_b_key" ON "s"."T"("a", "b" DESC)"#,
+        r#"ALTER TABLE "T" ADD CONSTRAINT "T_u_fkey" FOREIGN KEY ("u") REFERENCES "U"("id") ON DELETE SET NULL ON UPDATE CASCADE"#,
+        r#"ALTER TABLE "T" ADD COLUMN "a" TEXT, ADD COLUMN "b" INTEGER NOT NULL DEFAULT 0, DROP COLUMN "c", DROP CONSTRAINT "T_x_fkey""#,
+    ] {
+        assert!(read_as_prisma_ddl(sql), "not read: {sql}");
+        assert_eq!(
+            analyze(sql, Dialect::Postgres),
+            analyze_with_sqlparser_only(sql, Dialect::Postgres),
+            "{sql}"
+        );
+    }
+}
