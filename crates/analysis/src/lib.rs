@@ -164,8 +164,9 @@ impl Analysis {
 
     /// Runs the per-file work that does not depend on other files (parsing
     /// schemas and lowering their declarations, splitting and parsing
-    /// migration SQL) on up to `threads` threads, largest files first, so a
-    /// cold check is not bound to one core. The results are memoized; later
+    /// migration SQL), then the rules, then each file's diagnostics, on up
+    /// to `threads` threads, largest files first, so a cold check is not
+    /// bound to one core. The results are memoized; later
     /// queries such as [`Analysis::diagnostics`] find them ready.
     pub fn prime(&self, threads: usize) -> Cancellable<()> {
         let mut files = self.files();
@@ -179,6 +180,7 @@ impl Analysis {
             threads
         };
         let next = std::sync::atomic::AtomicUsize::new(0);
+        let next_file = std::sync::atomic::AtomicUsize::new(0);
         let work = |db: RootDatabase, worker: usize| {
             Cancelled::catch(|| {
                 while let Some(&file) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
@@ -187,7 +189,14 @@ impl Analysis {
                             items::file_items(&db, file);
                         }
                         FileKind::Migration | FileKind::Down => {
-                            migrations::statements(&db, file);
+                            match migrations::likely_dialect(&db) {
+                                Some(dialect) => {
+                                    migrations::statements_in(&db, file, dialect);
+                                }
+                                None => {
+                                    migrations::statements(&db, file);
+                                }
+                            }
                         }
                         FileKind::MigrationLock => {}
                     }
@@ -202,6 +211,10 @@ impl Analysis {
                 } else {
                     diagnostics::schema_diagnostics(&db);
                     diagnostics::migration_diagnostics(&db);
+                }
+                // Then each file's share, with its suppressions.
+                while let Some(&file) = files.get(next_file.fetch_add(1, Ordering::Relaxed)) {
+                    diagnostics::file_diagnostics(&db, file);
                 }
             })
         };

@@ -76,7 +76,11 @@ fn near_misses_fall_back() {
         r#"CREATE INDEX "i" ON "T" USING GIN ("a")"#,
         r#"CREATE INDEX CONCURRENTLY "i" ON "T" ("a")"#,
         r#"ALTER TABLE "T" ADD CONSTRAINT "T_pkey" PRIMARY KEY ("id")"#,
-        r#"ALTER TABLE "T" ALTER COLUMN "a" SET NOT NULL"#,
+        r#"ALTER TABLE "T" ALTER COLUMN "a" SET DEFAULT 'x'"#,
+        r#"ALTER TABLE "T" ALTER COLUMN "a" SET DATA TYPE TEXT"#,
+        r#"DROP TABLE IF EXISTS "T""#,
+        r#"DROP INDEX "i" CASCADE"#,
+        r#"ALTER TYPE "E" ADD VALUE 'X'"#,
         r#"ALTER TABLE "T" DROP COLUMN IF EXISTS "a""#,
         r#"ALTER TABLE t ADD COLUMN "a" TEXT"#,
         r#"CREATE TABLE "T" ("d" TIMESTAMP(3) WITH TIME ZONE)"#,
@@ -93,6 +97,14 @@ fn near_misses_fall_back() {
         r#"CREATE UNIQUE INDEX "T_a_b_key" ON "s"."T"("a", "b" DESC)"#,
         r#"ALTER TABLE "T" ADD CONSTRAINT "T_u_fkey" FOREIGN KEY ("u") REFERENCES "U"("id") ON DELETE SET NULL ON UPDATE CASCADE"#,
         r#"ALTER TABLE "T" ADD COLUMN "a" TEXT, ADD COLUMN "b" INTEGER NOT NULL DEFAULT 0, DROP COLUMN "c", DROP CONSTRAINT "T_x_fkey""#,
+        r#"ALTER TABLE "s"."T" ALTER COLUMN "a" SET NOT NULL, ALTER COLUMN "b" DROP NOT NULL, ALTER COLUMN "c" DROP DEFAULT"#,
+        r#"ALTER TABLE "s"."T" RENAME TO "U""#,
+        r#"ALTER TABLE "T" RENAME COLUMN "a" TO "b""#,
+        r#"ALTER INDEX "s"."i" RENAME TO "j""#,
+        r#"CREATE TYPE "s"."Role" AS ENUM ('USER', 'ADMIN')"#,
+        r#"DROP TABLE "s"."T""#,
+        r#"DROP INDEX "i""#,
+        r#"DROP TYPE "Role""#,
     ] {
         assert!(read_as_prisma_ddl(sql), "not read: {sql}");
         assert_eq!(

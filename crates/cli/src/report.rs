@@ -53,6 +53,9 @@ pub(crate) struct Report {
     pub(crate) entries: Vec<Entry>,
     /// Number of files checked.
     pub(crate) checked: usize,
+    /// Where each display path is in `files`: a workspace with a thousand
+    /// migrations looked each one up a thousand times.
+    by_display: std::collections::HashMap<String, usize>,
 }
 
 impl Report {
@@ -63,7 +66,7 @@ impl Report {
         file: SourceFile,
         display: &str,
     ) -> usize {
-        if let Some(i) = self.files.iter().position(|f| f.display == display) {
+        if let Some(&i) = self.by_display.get(display) {
             return i;
         }
         let text = analysis.text(file).clone();
@@ -73,6 +76,8 @@ impl Report {
             text,
             index,
         });
+        self.by_display
+            .insert(display.to_string(), self.files.len() - 1);
         self.files.len() - 1
     }
 

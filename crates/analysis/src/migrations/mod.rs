@@ -11,7 +11,33 @@ use crate::semantic;
 /// The statements of one SQL file, analysed in the workspace's dialect.
 #[salsa::tracked(returns(ref))]
 pub fn statements(db: &dyn Db, file: SourceFile) -> Arc<Vec<sql::Statement>> {
-    Arc::new(sql::analyze(file.text(db), dialect(db)))
+    statements_in(db, file, dialect(db)).clone()
+}
+
+/// The statements of one SQL file read in `dialect`.
+#[salsa::tracked(returns(ref))]
+pub(crate) fn statements_in(
+    db: &dyn Db,
+    file: SourceFile,
+    dialect: sql::Dialect,
+) -> Arc<Vec<sql::Statement>> {
+    Arc::new(sql::analyze(file.text(db), dialect))
+}
+
+/// The dialect [`dialect`] will most likely settle on, known without
+/// parsing any schema: the provider in `migration_lock.toml`. `check` reads
+/// the migrations in it while the schema is still being parsed; when the
+/// datasource turns out to say otherwise (SL504), [`statements`] reads them
+/// again in the datasource's dialect.
+#[salsa::tracked(returns(copy))]
+pub(crate) fn likely_dialect(db: &dyn Db) -> Option<sql::Dialect> {
+    let lock = db
+        .workspace()
+        .files(db)
+        .iter()
+        .find(|f| f.kind(db) == FileKind::MigrationLock)
+        .copied()?;
+    lock_provider(lock.text(db)).map(|(p, _)| sql::Dialect::from_provider(&p))
 }
 
 /// The SQL dialect: the datasource's provider, else the lock file's, else

@@ -1,9 +1,10 @@
 //! A fast reading of the statements Prisma itself writes into PostgreSQL
 //! migrations.
 //!
-//! Four shapes make up most of every real migration folder: `CREATE TABLE`,
-//! `CREATE [UNIQUE] INDEX`, and `ALTER TABLE` adding or dropping columns and
-//! foreign keys. sqlparser spent most of its time tokenizing their column
+//! A few shapes make up most of every real migration folder: `CREATE TABLE`,
+//! `CREATE [UNIQUE] INDEX`, `CREATE TYPE ... AS ENUM`, `ALTER TABLE` adding,
+//! dropping or renaming columns and foreign keys, and plain `DROP`s and
+//! renames. sqlparser spent most of its time tokenizing their column
 //! lists, which the analysis never reads. This reader accepts exactly those
 //! shapes as Prisma spells them, token by token, and gives up (returns
 //! `None`) on anything else, so sqlparser still reads every statement that is
@@ -289,11 +290,20 @@ pub(super) fn analyze(text: &str) -> Option<Analysis> {
     let analysis = if r.kw("CREATE") {
         if r.kw("TABLE") {
             create_table(&mut r)?
+        } else if r.kw("TYPE") {
+            create_enum(&mut r)?
         } else {
             create_index(&mut r)?
         }
-    } else if r.kw("ALTER") && r.kw("TABLE") {
-        alter_table(&mut r)?
+    } else if r.kw("ALTER") {
+        if r.kw("TABLE") {
+            alter_table(&mut r)?
+        } else {
+            r.kw("INDEX").then_some(())?;
+            rename_index(&mut r)?
+        }
+    } else if r.kw("DROP") {
+        drop_object(&mut r)?
     } else {
         return None;
     };
@@ -319,6 +329,56 @@ fn create_table(r: &mut Reader<'_, '_>) -> Option<Analysis> {
     Some(Analysis::new(
         format!("CREATE TABLE {name}"),
         vec![Effect::Create(DbObject::new(ObjectKind::Table, name))],
+    ))
+}
+
+/// `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN')`.
+fn create_enum(r: &mut Reader<'_, '_>) -> Option<Analysis> {
+    let name = r.name()?;
+    (r.kw("AS") && r.kw("ENUM") && r.punct(b'(')).then_some(())?;
+    loop {
+        (r.peek()? == Tok::Str).then(|| r.at += 1)?;
+        if !r.punct(b',') {
+            break;
+        }
+    }
+    r.punct(b')').then_some(())?;
+    Some(Analysis::new(
+        format!("CREATE TYPE {name}"),
+        vec![Effect::Create(DbObject::new(ObjectKind::Type, name))],
+    ))
+}
+
+/// `DROP TABLE "T"`, `DROP INDEX "i"`, `DROP TYPE "E"`: one name, no
+/// `IF EXISTS` and no `CASCADE`.
+fn drop_object(r: &mut Reader<'_, '_>) -> Option<Analysis> {
+    let (kind, what) = if r.kw("TABLE") {
+        (ObjectKind::Table, "TABLE")
+    } else if r.kw("INDEX") {
+        (ObjectKind::Index, "INDEX")
+    } else if r.kw("TYPE") {
+        (ObjectKind::Type, "TYPE")
+    } else {
+        return None;
+    };
+    let name = r.name()?;
+    Some(Analysis::new(
+        format!("DROP {what} {name}"),
+        vec![Effect::Drop(DbObject::new(kind, name))],
+    ))
+}
+
+/// `ALTER INDEX "a" RENAME TO "b"`.
+fn rename_index(r: &mut Reader<'_, '_>) -> Option<Analysis> {
+    let from = r.name()?;
+    (r.kw("RENAME") && r.kw("TO")).then_some(())?;
+    let to = r.quoted()?.to_string();
+    Some(Analysis::new(
+        format!("ALTER INDEX {from} RENAME TO {}", dq(&to)),
+        vec![Effect::RenameObject {
+            from: DbObject::new(ObjectKind::Index, from),
+            to,
+        }],
     ))
 }
 
@@ -353,6 +413,7 @@ fn alter_table(r: &mut Reader<'_, '_>) -> Option<Analysis> {
     let table = r.name()?;
     let mut labels = Vec::new();
     let mut effects = Vec::new();
+    let mut unmodelled = false;
     loop {
         let bare = |name: &str| ObjectName::bare(name);
         if r.kw("ADD") {
@@ -402,6 +463,46 @@ fn alter_table(r: &mut Reader<'_, '_>) -> Option<Analysis> {
             let name = r.quoted()?;
             labels.push(format!("{label} {}", dq(name)));
             effects.push(Effect::Drop(DbObject::of(kind, bare(name), &table)));
+        } else if r.kw("ALTER") {
+            // Only the forms whose label needs no SQL printed back.
+            r.kw("COLUMN");
+            let column = r.quoted()?;
+            let what = if r.kw("SET") {
+                (r.kw("NOT") && r.kw("NULL")).then_some("SET NOT NULL")?
+            } else {
+                r.kw("DROP").then_some(())?;
+                if r.kw("NOT") {
+                    r.kw("NULL").then_some("DROP NOT NULL")?
+                } else {
+                    r.kw("DEFAULT").then_some("DROP DEFAULT")?
+                }
+            };
+            labels.push(format!("ALTER COLUMN {} {what}", dq(column)));
+            unmodelled = true;
+        } else if r.kw("RENAME") {
+            if r.kw("COLUMN") {
+                let from = r.quoted()?.to_string();
+                r.kw("TO").then_some(())?;
+                let to = r.quoted()?.to_string();
+                labels.push(format!("RENAME COLUMN {} TO {}", dq(&from), dq(&to)));
+                effects.push(Effect::RenameColumn {
+                    table: table.clone(),
+                    from,
+                    to,
+                });
+            } else {
+                r.kw("TO").then_some(())?;
+                // The table keeps its schema.
+                let to = ObjectName {
+                    schema: table.schema.clone(),
+                    name: r.quoted()?.to_string(),
+                };
+                labels.push(format!("RENAME TO {}", dq(&to.name)));
+                effects.push(Effect::RenameTable {
+                    from: table.clone(),
+                    to,
+                });
+            }
         } else {
             return None;
         }
@@ -409,11 +510,12 @@ fn alter_table(r: &mut Reader<'_, '_>) -> Option<Analysis> {
             break;
         }
     }
-    Some(Analysis::new(
-        truncate_chars(
+    Some(Analysis {
+        summary: truncate_chars(
             format!("ALTER TABLE {table} {}", labels.join(", ")),
             SUMMARY_MAX,
         ),
         effects,
-    ))
+        unmodelled,
+    })
 }
