@@ -191,7 +191,7 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     // A large file comes in several parts (its syntax chunks); they are
     // lowered on both cores and joined in order, which gives the same
     // items as one pass.
-    let lowered = parallel_map(&parts, |part| {
+    let lowered = crate::parallel_map(&parts, 1, |part| {
         lower_part(*part, text, nl, previous.as_ref())
     });
     let mut items = FileItems::default();
@@ -207,42 +207,6 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     }
     db.put_lowering_cache(file, next.unwrap_or_default());
     Arc::new(items)
-}
-
-/// `f` of each of `items`, in order, computed on up to as many threads as
-/// the machine has. One item stays on the calling thread.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut out: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    out.sort_unstable_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The items of one part of a file, and the cache entries of its models
