@@ -35,6 +35,9 @@ class Client:
                                      stderr=open(log, "w") if log else subprocess.DEVNULL, cwd=cwd)
         self.next_id = 1
         self.events = queue.Queue()
+        # (bytes, this client's JSON parse in ms, diagnostics) of each
+        # publishDiagnostics of the document waited for.
+        self.published = []
         self.responses = {}
         self.lock = threading.Lock()
         threading.Thread(target=self._reader, daemon=True).start()
@@ -57,8 +60,13 @@ class Client:
             if "content-length" not in headers:
                 continue
             body = out.read(int(headers["content-length"]))
+            started = time.perf_counter()
             msg = json.loads(body)
             now = time.perf_counter()
+            # Kept for the report: how much each notification weighs, and
+            # how long this client takes to read it (part of every sample).
+            msg["_bytes"] = len(body)
+            msg["_parse_ms"] = (now - started) * 1000
             if "method" in msg and "id" in msg:
                 self._answer(msg)
             elif "method" in msg:
@@ -108,6 +116,7 @@ class Client:
                 raise SystemExit("server exited")
             if (kind == "notify" and msg["method"] == "textDocument/publishDiagnostics"
                     and msg["params"]["uri"] == uri):
+                self.published.append((msg["_bytes"], msg["_parse_ms"], len(msg["params"]["diagnostics"])))
                 return at, msg["params"]
 
     def drain(self):
@@ -258,6 +267,14 @@ def main():
         "rss_after_kb": rss_after,
         "rss_series_kb": rss_series,
         "peak_rss_kb": hwm,
+        # The notification each edit waits for: its median size, and the
+        # median time this client spent parsing it (included in every
+        # sample above, for both servers alike).
+        "publish_kb": round(percentile([b for b, _, _ in client.published[1:]], 50) / 1024, 1)
+        if len(client.published) > 1 else None,
+        "client_parse_ms": round(percentile([t for _, t, _ in client.published[1:]], 50), 2)
+        if len(client.published) > 1 else None,
+        "diagnostics": client.published[-1][2] if client.published else None,
     }))
 
 
