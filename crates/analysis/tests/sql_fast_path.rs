@@ -81,6 +81,8 @@ fn near_misses_fall_back() {
         r#"DROP TABLE IF EXISTS "T""#,
         r#"DROP INDEX "i" CASCADE"#,
         r#"ALTER TYPE "E" ADD VALUE 'X'"#,
+        r#"ALTER TABLE "T" ADD COLUMN "a" TEXT DEFAULT E'a\nb'"#,
+        r#"ALTER TABLE "T" ADD COLUMN "a" TEXT DEFAULT E 'a'"#,
         r#"ALTER TABLE "T" DROP COLUMN IF EXISTS "a""#,
         r#"ALTER TABLE t ADD COLUMN "a" TEXT"#,
         r#"CREATE TABLE "T" ("d" TIMESTAMP(3) WITH TIME ZONE)"#,
@@ -105,6 +107,7 @@ fn near_misses_fall_back() {
         r#"DROP TABLE "s"."T""#,
         r#"DROP INDEX "i""#,
         r#"DROP TYPE "Role""#,
+        r#"ALTER TABLE "users" ADD COLUMN "plan" "UserPlan" NOT NULL DEFAULT E'PRO', ADD COLUMN "p" TEXT DEFAULT E''"#,
     ] {
         assert!(read_as_prisma_ddl(sql), "not read: {sql}");
         assert_eq!(

@@ -56,6 +56,9 @@ fn tokens(text: &str) -> Option<Vec<Tok<'_>>> {
                 }
                 out.push(Tok::Number);
             }
+            // `E'usd'`: older Prisma versions wrote string defaults as
+            // escape strings. Without a backslash they read as plain ones.
+            b'E' | b'e' if b.get(i + 1) == Some(&b'\'') => i += 1,
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                 let start = i;
                 while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
