@@ -29,9 +29,6 @@ pub(crate) const CHUNK_BYTES: usize = 64 * 1024;
 pub(crate) struct Chunk {
     /// The bytes of the text this chunk covers; chunks tile the text.
     pub(crate) bytes: Range<usize>,
-    /// The row `bytes.start` is on. Cuts fall at line starts, so the column
-    /// is always zero.
-    pub(crate) row: usize,
     pub(crate) tree: Tree,
     /// This chunk's errors, in source order.
     pub(crate) errors: Vec<SyntaxError>,
@@ -160,7 +157,6 @@ pub(crate) fn run(
         let errors = errors::collect(tree.root_node(), text);
         Chunk {
             bytes: range,
-            row: cuts[k].row,
             tree,
             errors,
         }
@@ -212,14 +208,13 @@ pub(crate) fn run(
 
 /// Moves a chunk that lies wholly after `edit` to its new place: its tree is
 /// told of the edit (which only shifts it) and its errors move by `delta`.
-pub(crate) fn shifted(chunk: &Chunk, edit: &InputEdit, rows: isize) -> Chunk {
+pub(crate) fn shifted(chunk: &Chunk, edit: &InputEdit) -> Chunk {
     let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
     let mut tree = chunk.tree.clone();
     tree.edit(edit);
     let move_by = |o: usize| (o as isize + delta) as usize;
     Chunk {
         bytes: move_by(chunk.bytes.start)..move_by(chunk.bytes.end),
-        row: (chunk.row as isize + rows) as usize,
         tree,
         errors: chunk
             .errors

@@ -168,7 +168,6 @@ pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: us
         new_end_position: point_at(new, new.len() - tail),
     };
     let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
-    let rows = edit.new_end_position.row as isize - edit.old_end_position.row as isize;
 
     let cuts = chunks::cuts(new, chunk_bytes);
     let end = chunks::end_point(new);
@@ -189,7 +188,7 @@ pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: us
         let reused = if bytes.end <= edit.start_byte {
             same_place(bytes.start, bytes.end).cloned()
         } else if bytes.start >= edit.new_end_byte {
-            same_place(back(bytes.start), back(bytes.end)).map(|c| chunks::shifted(c, &edit, rows))
+            same_place(back(bytes.start), back(bytes.end)).map(|c| chunks::shifted(c, &edit))
         } else {
             None
         };
