@@ -105,6 +105,10 @@ struct State {
     host: AnalysisHost,
     docs: HashMap<String, Document>,
     encoding: Encoding,
+    /// The client resolves a code action's edit on demand, so the fix-all
+    /// action, whose edit costs two parses of the file, is only computed
+    /// when it is chosen.
+    resolve_edits: bool,
     /// Bumped on every change; published results must match it.
     generation: u64,
     /// What was last published per workspace-relative path: the document
@@ -134,6 +138,7 @@ impl Backend {
                 host: AnalysisHost::new(),
                 docs: HashMap::new(),
                 encoding: Encoding::Utf16,
+                resolve_edits: false,
                 generation: 0,
                 published: HashMap::new(),
                 converted: Conversions::new(),
@@ -436,9 +441,17 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|g| g.position_encodings.as_ref())
             .is_some_and(|e| e.contains(&lsp::PositionEncodingKind::UTF8));
+        let resolve_edits = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.code_action.as_ref())
+            .and_then(|c| c.resolve_support.as_ref())
+            .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
         let mut problems = Vec::new();
         {
             let mut state = self.lock();
+            state.resolve_edits = resolve_edits;
             state.encoding = if offers_utf8 {
                 Encoding::Utf8
             } else {
@@ -477,6 +490,7 @@ impl LanguageServer for Backend {
                             lsp::CodeActionKind::QUICKFIX,
                             lsp::CodeActionKind::new("source.fixAll.schemalint"),
                         ]),
+                        resolve_provider: Some(true),
                         ..Default::default()
                     },
                 )),
@@ -795,16 +809,53 @@ impl LanguageServer for Backend {
             Self::rel(&state, &params.text_document.uri).and_then(|rel| {
                 let file = state.host.file(&rel)?;
                 let root = state.root.clone()?;
-                Some((state.host.analysis(), file, root, state.encoding))
+                Some((
+                    state.host.analysis(),
+                    file,
+                    root,
+                    state.encoding,
+                    state.resolve_edits,
+                ))
             })
         };
-        let Some((analysis, file, root, encoding)) = snapshot else {
+        let Some((analysis, file, root, encoding, defer)) = snapshot else {
             return Ok(None);
         };
         self.blocking("textDocument/codeAction", move || {
-            code_actions(&analysis, file, &root, encoding, &params)
+            code_actions(&analysis, file, &root, encoding, &params, defer)
         })
         .await
+    }
+
+    async fn code_action_resolve(&self, mut action: lsp::CodeAction) -> RpcResult<lsp::CodeAction> {
+        // Only the deferred fix-all action has anything to resolve.
+        let uri = action
+            .data
+            .as_ref()
+            .and_then(|d| d.get(FIX_ALL_URI))
+            .and_then(|u| u.as_str())
+            .and_then(|u| u.parse::<lsp::Uri>().ok());
+        let Some(uri) = uri else {
+            return Ok(action);
+        };
+        let snapshot = {
+            let state = self.lock();
+            Self::rel(&state, &uri).and_then(|rel| {
+                let file = state.host.file(&rel)?;
+                Some((state.host.analysis(), file, state.encoding))
+            })
+        };
+        let Some((analysis, file, encoding)) = snapshot else {
+            return Ok(action);
+        };
+        let edit = self
+            .blocking("codeAction/resolve", move || {
+                fix_all_edit(&analysis, file, &uri, encoding)
+            })
+            .await?;
+        // A file whose safe fixes were all left out resolves to no change.
+        action.edit = Some(edit.unwrap_or_default());
+        Ok(action)
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> RpcResult<Option<lsp::Hover>> {
@@ -1021,6 +1072,7 @@ fn code_actions(
     root: &Path,
     encoding: Encoding,
     params: &lsp::CodeActionParams,
+    defer_fix_all: bool,
 ) -> Option<lsp::CodeActionResponse> {
     let Ok(diagnostics) = analysis.diagnostics(file) else {
         return None;
@@ -1070,7 +1122,32 @@ fn code_actions(
         }
     }
     // All safe fixes of this file at once.
-    let safe: Vec<_> = diagnostics
+    let fix_all = |edit| {
+        lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+            title: "Fix all safe schemalint findings".into(),
+            kind: Some(lsp::CodeActionKind::new("source.fixAll.schemalint")),
+            edit,
+            data: defer_fix_all
+                .then(|| serde_json::json!({ FIX_ALL_URI: params.text_document.uri.as_str() })),
+            ..Default::default()
+        })
+    };
+    if defer_fix_all {
+        if !safe_fixes(&diagnostics, file).is_empty() {
+            actions.push(fix_all(None));
+        }
+    } else if let Some(edit) = fix_all_edit(analysis, file, &params.text_document.uri, encoding) {
+        actions.push(fix_all(Some(edit)));
+    }
+    Some(actions)
+}
+
+/// The key of the document's URI in the deferred fix-all action's `data`.
+const FIX_ALL_URI: &str = "schemalintFixAll";
+
+/// The safe fixes of `file` that edit only `file`.
+fn safe_fixes(diagnostics: &[Diagnostic], file: SourceFile) -> Vec<&schemalint_analysis::Fix> {
+    diagnostics
         .iter()
         .filter_map(|d| d.fix.as_ref())
         .filter(|f| {
@@ -1079,35 +1156,43 @@ fn code_actions(
                     .iter()
                     .all(|e| matches!(e, Edit::Replace { file: f, .. } if *f == file))
         })
-        .collect();
-    if !safe.is_empty() {
-        let applied = fix::apply_checked(
-            &safe,
-            |f| analysis.text(f).to_string(),
-            |f| analysis.kind(f) == FileKind::Schema,
-        );
-        if let Some((_, new_text)) = applied.changed.into_iter().next() {
-            let whole = convert::range(&index, &text, TextRange::new(0, text.len()), encoding);
-            let mut changes = HashMap::new();
-            changes.insert(
-                params.text_document.uri.clone(),
-                vec![lsp::TextEdit {
-                    range: whole,
-                    new_text,
-                }],
-            );
-            actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                title: "Fix all safe schemalint findings".into(),
-                kind: Some(lsp::CodeActionKind::new("source.fixAll.schemalint")),
-                edit: Some(lsp::WorkspaceEdit {
-                    changes: Some(changes),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }));
-        }
+        .collect()
+}
+
+/// Every safe fix of `file` as one edit of the whole document, through the
+/// same `fix::apply_checked` as `check --fix`; `None` when none is left.
+fn fix_all_edit(
+    analysis: &Analysis,
+    file: SourceFile,
+    uri: &lsp::Uri,
+    encoding: Encoding,
+) -> Option<lsp::WorkspaceEdit> {
+    let diagnostics = analysis.diagnostics(file).ok()?;
+    let safe = safe_fixes(&diagnostics, file);
+    if safe.is_empty() {
+        return None;
     }
-    Some(actions)
+    let applied = fix::apply_checked(
+        &safe,
+        |f| analysis.text(f).to_string(),
+        |f| analysis.kind(f) == FileKind::Schema,
+    );
+    let (_, new_text) = applied.changed.into_iter().next()?;
+    let text = analysis.text(file);
+    let index = LineIndex::new(text);
+    let whole = convert::range(&index, text, TextRange::new(0, text.len()), encoding);
+    let mut changes = HashMap::new();
+    changes.insert(
+        uri.clone(),
+        vec![lsp::TextEdit {
+            range: whole,
+            new_text,
+        }],
+    );
+    Some(lsp::WorkspaceEdit {
+        changes: Some(changes),
+        ..Default::default()
+    })
 }
 
 fn hover_at(at: At) -> Option<lsp::Hover> {

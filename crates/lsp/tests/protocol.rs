@@ -712,3 +712,69 @@ model Post {
         ],
     );
 }
+
+/// The fix-all action costs two parses of the file, and editors ask for
+/// code actions whenever the cursor moves. A client that resolves edits on
+/// demand gets the action without its edit and resolves it when chosen; the
+/// edit it then gets is the one a client without that support gets at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fix_all_is_resolved_on_demand_when_the_client_can() {
+    let mut fix_alls = Vec::new();
+    for resolves in [false, true] {
+        let (_dir, root) = workspace();
+        let mut client = Client::start();
+        let mut capabilities = json!({"general": {"positionEncodings": ["utf-16"]}});
+        if resolves {
+            capabilities["textDocument"] =
+                json!({"codeAction": {"resolveSupport": {"properties": ["edit"]}}});
+        }
+        let init = initialize_with(&mut client, &root, capabilities).await;
+        assert_eq!(
+            init["result"]["capabilities"]["codeActionProvider"]["resolveProvider"],
+            true
+        );
+        let qms = root.join("src/qms/schema.prisma");
+        let text = std::fs::read_to_string(&qms).unwrap();
+        open(&mut client, &uri(&qms), &text, 1).await;
+        client
+            .diagnostics_until(&uri(&qms), |p| p["version"] == 1)
+            .await;
+        let start = json!({"line": 0, "character": 0});
+        let actions = client
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": {"uri": uri(&qms)},
+                    "range": {"start": start, "end": start},
+                    "context": {"diagnostics": [], "only": ["source.fixAll"]},
+                }),
+            )
+            .await;
+        let action = actions["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["kind"] == "source.fixAll.schemalint")
+            .unwrap_or_else(|| panic!("{actions}"))
+            .clone();
+        let action = if resolves {
+            assert!(action.get("edit").is_none(), "{action}");
+            let resolved = client.request("codeAction/resolve", action).await;
+            resolved["result"].clone()
+        } else {
+            assert!(action.get("data").is_none(), "{action}");
+            action
+        };
+        let edits = &action["edit"]["changes"][uri(&qms)];
+        assert_eq!(edits.as_array().map(Vec::len), Some(1), "{action}");
+        assert!(
+            edits[0]["newText"]
+                .as_str()
+                .unwrap()
+                .contains("@@index([ownerId])"),
+            "{action}"
+        );
+        fix_alls.push(edits.clone());
+    }
+    assert_eq!(fix_alls[0], fix_alls[1]);
+}

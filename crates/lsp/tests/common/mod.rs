@@ -204,13 +204,23 @@ pub fn pos(text: &str, needle: &str) -> Value {
 }
 
 pub async fn initialize(client: &mut Client, root: &Path) -> Value {
+    initialize_with(
+        client,
+        root,
+        json!({"general": {"positionEncodings": ["utf-16"]}}),
+    )
+    .await
+}
+
+/// `initialize` with the client capabilities given, then `initialized`.
+pub async fn initialize_with(client: &mut Client, root: &Path, capabilities: Value) -> Value {
     let result = client
         .request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": uri(root),
-                "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
+                "capabilities": capabilities,
             }),
         )
         .await;
