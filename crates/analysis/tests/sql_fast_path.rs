@@ -83,6 +83,9 @@ fn near_misses_fall_back() {
         r#"ALTER TYPE "E" ADD VALUE 'X'"#,
         r#"ALTER TABLE "T" ADD COLUMN "a" TEXT DEFAULT E'a\nb'"#,
         r#"ALTER TABLE "T" ADD COLUMN "a" TEXT DEFAULT E 'a'"#,
+        r#"ALTER TABLE "T" ADD COLUMN "a" DECIMAL DEFAULT 1.2.3"#,
+        r#"ALTER TABLE "T" ADD COLUMN "a" REAL DEFAULT 1e5"#,
+        r#"ALTER TABLE "T" ADD COLUMN "a" DECIMAL(10,) DEFAULT 1"#,
         r#"ALTER TABLE "T" DROP COLUMN IF EXISTS "a""#,
         r#"ALTER TABLE t ADD COLUMN "a" TEXT"#,
         r#"CREATE TABLE "T" ("d" TIMESTAMP(3) WITH TIME ZONE)"#,
@@ -115,5 +118,45 @@ fn near_misses_fall_back() {
             analyze_with_sqlparser_only(sql, Dialect::Postgres),
             "{sql}"
         );
+    }
+}
+
+/// Odd but plausible hand-written variants: whichever path reads them, the
+/// result must be the one sqlparser's path gives.
+#[test]
+fn odd_variants_agree_with_sqlparser() {
+    for column in [
+        "TEXT(5)",
+        "INTEGER(5)",
+        "BOOLEAN(1)",
+        "JSONB(2)",
+        "TIMESTAMPTZ(3)",
+        "TIME(3)",
+        "VARCHAR(10,2)",
+        "DECIMAL(5)",
+        "DOUBLE PRECISION(5)",
+        "UUID[]",
+        "TEXT NOT NULL NOT NULL",
+        "TEXT DEFAULT 'x'::text",
+        "TEXT DEFAULT 'x'::TEXT[]",
+        "INTEGER DEFAULT -0",
+        "INTEGER DEFAULT 007",
+        "BOOLEAN DEFAULT TRUE",
+        "TIMESTAMP(3) DEFAULT now()",
+        "TEXT DEFAULT upper()",
+        "TEXT DEFAULT ARRAY[]::TEXT",
+        "\"Role\"[] DEFAULT ARRAY[]::\"Role\"[]",
+        "\"s\".\"Role\"",
+    ] {
+        for sql in [
+            format!(r#"CREATE TABLE "T" ("a" {column})"#),
+            format!(r#"ALTER TABLE "T" ADD COLUMN "a" {column}"#),
+        ] {
+            assert_eq!(
+                analyze(&sql, Dialect::Postgres),
+                analyze_with_sqlparser_only(&sql, Dialect::Postgres),
+                "{sql}"
+            );
+        }
     }
 }

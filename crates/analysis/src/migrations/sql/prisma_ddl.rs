@@ -50,9 +50,23 @@ fn tokens(text: &str) -> Option<Vec<Tok<'_>>> {
                 });
                 i = end + 1;
             }
+            // `12` or `1.5`; anything longer (`1.2.3`, `1e5`) is left to
+            // sqlparser.
             b'0'..=b'9' => {
-                while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
-                    i += 1;
+                let digits = |mut i: usize| {
+                    while i < b.len() && b[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                    i
+                };
+                i = digits(i);
+                if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                    i = digits(i + 1);
+                }
+                if b.get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.')
+                {
+                    return None;
                 }
                 out.push(Tok::Number);
             }
@@ -189,9 +203,20 @@ impl<'a> Reader<'_, 'a> {
                 } else if !TYPES.iter().any(|t| t.eq_ignore_ascii_case(w)) {
                     return None;
                 }
+                // Only the types that take a length or precision may have
+                // one; sqlparser rejects `BOOLEAN(1)` and so must this.
                 if self.punct(b'(') {
+                    let is = |t: &str| w.eq_ignore_ascii_case(t);
+                    (is("VARCHAR")
+                        || is("CHAR")
+                        || is("DECIMAL")
+                        || is("TIMESTAMP")
+                        || is("TIME")
+                        || is("TIMESTAMPTZ"))
+                    .then_some(())?;
                     self.number()?;
                     if self.punct(b',') {
+                        is("DECIMAL").then_some(())?;
                         self.number()?;
                     }
                     self.punct(b')').then_some(())?;
