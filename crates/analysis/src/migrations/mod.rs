@@ -47,16 +47,7 @@ pub fn dialect(db: &dyn Db) -> sql::Dialect {
     if let Some(provider) = semantic::schema(db).provider() {
         return sql::Dialect::from_provider(provider);
     }
-    let lock = db
-        .workspace()
-        .files(db)
-        .iter()
-        .find(|f| f.kind(db) == FileKind::MigrationLock)
-        .copied();
-    lock.and_then(|f| lock_provider(f.text(db)))
-        .map_or(sql::Dialect::Postgres, |(p, _)| {
-            sql::Dialect::from_provider(&p)
-        })
+    likely_dialect(db).unwrap_or(sql::Dialect::Postgres)
 }
 
 /// The `provider = "..."` value of a `migration_lock.toml` and the byte
