@@ -31,6 +31,8 @@ pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Severity, Ta
 pub use ide::{Completion, CompletionKind, Symbol, SymbolKind};
 pub use rules::Rule;
 pub use salsa::Cancelled;
+/// Re-exported for the project crate's reads, which have no syntax tree.
+pub use schemalint_syntax::parallel_map;
 
 use db::{Db, RootDatabase};
 
@@ -339,48 +341,4 @@ impl Analysis {
                 .collect()
         })
     }
-}
-
-/// `f` of each of `items`, in order, spread over the machine's cores when
-/// there are at least `per_thread` items for each thread; fewer stay on the
-/// calling thread. Threads take the next item from a shared counter, so one
-/// that drew small items takes more of them. Used for work that needs no
-/// database: lowering the parts of a large file, and the project's file
-/// reads.
-pub fn parallel_map<T: Sync, R: Send>(
-    items: &[T],
-    per_thread: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len() / per_thread.max(1));
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut out: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    out.sort_unstable_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, r)| r).collect()
 }

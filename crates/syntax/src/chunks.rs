@@ -13,11 +13,10 @@
 //! under two chunks' worth of text are one chunk, parsed exactly as before.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tree_sitter::{InputEdit, Point, Tree};
 
-use crate::{errors, new_parser, SyntaxError};
+use crate::{errors, new_parser, parallel_map, point_at, SyntaxError};
 
 /// The size a chunk grows to before the next cut. Small enough to give both
 /// cores work on schemas of a few hundred KB, large enough that the cost of
@@ -104,13 +103,6 @@ pub(crate) fn cuts(text: &[u8], target: usize) -> Vec<Cut> {
     cuts
 }
 
-/// The point right after the last byte of `text`.
-pub(crate) fn end_point(text: &[u8]) -> Point {
-    let row = text.iter().filter(|&&b| b == b'\n').count();
-    let line_start = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    Point::new(row, text.len() - line_start)
-}
-
 /// What to do for one chunk of the new text.
 pub(crate) enum Job {
     /// Parse from scratch.
@@ -125,25 +117,24 @@ pub(crate) enum Job {
 pub(crate) fn run(
     text: &str,
     cuts: &[Cut],
-    end: Point,
     mut done: Vec<Option<Chunk>>,
     jobs: Vec<(usize, Job)>,
 ) -> Vec<Chunk> {
-    let bytes = |k: usize| cuts[k].at..cuts.get(k + 1).map_or(text.len(), |c| c.at);
-    let parse_one = |parser: &mut tree_sitter::Parser, k: usize, job: &Job| -> Chunk {
-        let range = bytes(k);
-        // A file of one chunk is parsed without included ranges, exactly
-        // as tree-sitter parses a whole file.
-        let ranges = if cuts.len() == 1 {
-            Vec::new()
-        } else {
-            vec![tree_sitter::Range {
+    // A file of one chunk is parsed without included ranges, exactly as
+    // tree-sitter parses a whole file, so only a cut file needs its end.
+    let end = (cuts.len() > 1).then(|| point_at(text.as_bytes(), text.len()));
+    let parse_one = |k: usize, job: &Job| -> Chunk {
+        let range = cuts[k].at..cuts.get(k + 1).map_or(text.len(), |c| c.at);
+        let ranges: Vec<tree_sitter::Range> = end
+            .map(|end| tree_sitter::Range {
                 start_byte: range.start,
                 end_byte: range.end,
                 start_point: Point::new(cuts[k].row, 0),
                 end_point: cuts.get(k + 1).map_or(end, |c| Point::new(c.row, 0)),
-            }]
-        };
+            })
+            .into_iter()
+            .collect();
+        let mut parser = new_parser();
         parser
             .set_included_ranges(&ranges)
             .expect("one range inside the text is always a valid set");
@@ -161,45 +152,9 @@ pub(crate) fn run(
             errors,
         }
     };
-
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len());
-    if threads <= 1 {
-        let mut parser = new_parser();
-        for (k, job) in &jobs {
-            done[*k] = Some(parse_one(&mut parser, *k, job));
-        }
-    } else {
-        // Workers take the next job from a shared counter, so a thread that
-        // drew small chunks takes more of them.
-        let next = AtomicUsize::new(0);
-        let results: Vec<Vec<(usize, Chunk)>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut parser = new_parser();
-                        let mut out = Vec::new();
-                        while let Some((k, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                            out.push((*k, parse_one(&mut parser, *k, job)));
-                        }
-                        out
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| match w.join() {
-                    Ok(out) => out,
-                    // Parsing does not panic; if it ever does, the panic
-                    // belongs to the caller, as in a single-threaded parse.
-                    Err(panic) => std::panic::resume_unwind(panic),
-                })
-                .collect()
-        });
-        for (k, chunk) in results.into_iter().flatten() {
-            done[k] = Some(chunk);
-        }
+    let parsed = parallel_map(&jobs, 1, |(k, job)| (*k, parse_one(*k, job)));
+    for (k, chunk) in parsed {
+        done[k] = Some(chunk);
     }
     done.into_iter()
         .map(|c| c.expect("every chunk is either reused or parsed"))

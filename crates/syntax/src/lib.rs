@@ -12,10 +12,12 @@ pub mod ast;
 mod chunks;
 mod errors;
 mod line_index;
+mod parallel;
 
 use std::sync::Arc;
 
 pub use line_index::{LineCol, LineIndex};
+pub use parallel::parallel_map;
 
 /// A half-open byte range into a source text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]
@@ -133,10 +135,9 @@ pub fn parse(text: impl Into<Arc<str>>) -> Parse {
 pub fn parse_in_chunks(text: impl Into<Arc<str>>, chunk_bytes: usize) -> Parse {
     let text: Arc<str> = text.into();
     let cuts = chunks::cuts(text.as_bytes(), chunk_bytes);
-    let end = chunks::end_point(text.as_bytes());
     let jobs = (0..cuts.len()).map(|k| (k, chunks::Job::Fresh)).collect();
     let done = vec![None; cuts.len()];
-    let parsed = chunks::run(&text, &cuts, end, done, jobs);
+    let parsed = chunks::run(&text, &cuts, done, jobs);
     Parse::new(text, parsed)
 }
 
@@ -170,7 +171,6 @@ pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: us
     let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
 
     let cuts = chunks::cuts(new, chunk_bytes);
-    let end = chunks::end_point(new);
     let mut done = Vec::with_capacity(cuts.len());
     let mut jobs = Vec::new();
     for (k, cut) in cuts.iter().enumerate() {
@@ -209,7 +209,7 @@ pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: us
         }
         done.push(reused);
     }
-    let parsed = chunks::run(&text, &cuts, end, done, jobs);
+    let parsed = chunks::run(&text, &cuts, done, jobs);
     Parse::new(text, parsed)
 }
 
@@ -244,7 +244,7 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 }
 
 /// The tree-sitter point (row, byte column) of a byte offset.
-fn point_at(text: &[u8], offset: usize) -> tree_sitter::Point {
+pub(crate) fn point_at(text: &[u8], offset: usize) -> tree_sitter::Point {
     let before = &text[..offset];
     let row = before.iter().filter(|&&b| b == b'\n').count();
     let line_start = before
