@@ -113,9 +113,13 @@ impl Schema {
 /// The module a file's declaration belongs to, from the `[modules]` config,
 /// then the `src/<m>/` or `modules/<m>/` folder, then its `@@schema`.
 pub fn module_of(config: &Config, path: &str, db_schema: Option<&str>) -> String {
-    file_module(config, path)
-        .or_else(|| db_schema.map(str::to_string))
-        .unwrap_or_else(|| "default".to_string())
+    module_from(file_module(config, path).as_deref(), db_schema)
+}
+
+/// The module of a declaration, given its file's module (when the path
+/// decides it) and its `@@schema`.
+fn module_from(by_path: Option<&str>, db_schema: Option<&str>) -> String {
+    by_path.or(db_schema).unwrap_or("default").to_string()
 }
 
 /// The module of every declaration of the file at `path`, when its path
@@ -160,10 +164,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         // Globs are compiled once per file, not once per declaration.
         let by_path = file_module(config, file.path(db));
         let module = |db_schema: Option<&(String, _)>| {
-            by_path
-                .clone()
-                .or_else(|| db_schema.map(|s| s.0.clone()))
-                .unwrap_or_else(|| "default".to_string())
+            module_from(by_path.as_deref(), db_schema.map(|s| s.0.as_str()))
         };
         for (index, m) in file_items.models.iter().enumerate() {
             let id = Decl::Model(ModelId { file, index });
