@@ -850,7 +850,9 @@ impl LanguageServer for Backend {
         };
         let edit = self
             .blocking("codeAction/resolve", move || {
-                fix_all_edit(&analysis, file, &uri, encoding)
+                let diagnostics = analysis.diagnostics(file).ok()?;
+                let safe = safe_fixes(&diagnostics, file);
+                fix_all_edit(&analysis, file, &safe, &uri, encoding)
             })
             .await?;
         // A file whose safe fixes were all left out resolves to no change.
@@ -1132,11 +1134,14 @@ fn code_actions(
             ..Default::default()
         })
     };
+    let safe = safe_fixes(&diagnostics, file);
     if defer_fix_all {
-        if !safe_fixes(&diagnostics, file).is_empty() {
+        if !safe.is_empty() {
             actions.push(fix_all(None));
         }
-    } else if let Some(edit) = fix_all_edit(analysis, file, &params.text_document.uri, encoding) {
+    } else if let Some(edit) =
+        fix_all_edit(analysis, file, &safe, &params.text_document.uri, encoding)
+    {
         actions.push(fix_all(Some(edit)));
     }
     Some(actions)
@@ -1159,28 +1164,27 @@ fn safe_fixes(diagnostics: &[Diagnostic], file: SourceFile) -> Vec<&schemalint_a
         .collect()
 }
 
-/// Every safe fix of `file` as one edit of the whole document, through the
-/// same `fix::apply_checked` as `check --fix`; `None` when none is left.
+/// The `safe` fixes of `file` as one edit of the whole document, through
+/// the same `fix::apply_checked` as `check --fix`; `None` when none is left.
 fn fix_all_edit(
     analysis: &Analysis,
     file: SourceFile,
+    safe: &[&schemalint_analysis::Fix],
     uri: &lsp::Uri,
     encoding: Encoding,
 ) -> Option<lsp::WorkspaceEdit> {
-    let diagnostics = analysis.diagnostics(file).ok()?;
-    let safe = safe_fixes(&diagnostics, file);
     if safe.is_empty() {
         return None;
     }
     let applied = fix::apply_checked(
-        &safe,
+        safe,
         |f| analysis.text(f).to_string(),
         |f| analysis.kind(f) == FileKind::Schema,
     );
     let (_, new_text) = applied.changed.into_iter().next()?;
     let text = analysis.text(file);
-    let index = LineIndex::new(text);
-    let whole = convert::range(&index, text, TextRange::new(0, text.len()), encoding);
+    let index = analysis.line_index(file).ok()?;
+    let whole = convert::range(index, text, TextRange::new(0, text.len()), encoding);
     let mut changes = HashMap::new();
     changes.insert(
         uri.clone(),
