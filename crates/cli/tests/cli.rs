@@ -210,3 +210,41 @@ fn explain_and_rules() {
     let o = schemalint(&fixtures(), &["rules"]);
     assert!(stdout(&o).contains("SL001   syntax-error"));
 }
+
+/// A schema large enough to be parsed in chunks on several threads: every
+/// finding keeps its own line, across the cuts, including a syntax error in
+/// the middle of the file.
+#[test]
+fn a_large_schema_is_checked_across_its_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("datasource db {\n  provider = \"postgresql\"\n}\n");
+    let (mut relation_lines, mut broken_line) = (Vec::new(), 0);
+    let pairs = 1_000;
+    for i in 0..pairs {
+        text += &format!("\nmodel Parent{i} {{\n  id   Int @id\n  kids Child{i}[]\n}}\n\n");
+        text += &format!("model Child{i} {{\n  id       Int @id\n  parentId Int\n");
+        relation_lines.push(text.lines().count() + 1);
+        text += &format!("  parent   Parent{i} @relation(fields: [parentId], references: [id])\n");
+        if i == pairs / 2 {
+            broken_line = text.lines().count() + 1;
+            text += "  status\n";
+        }
+        text += "}\n";
+    }
+    assert!(text.len() > 150 * 1024, "{} bytes", text.len());
+    std::fs::write(dir.path().join("schema.prisma"), &text).unwrap();
+    let o = schemalint(dir.path(), &["check", "--format", "json", "schema.prisma"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let lines = |code: &str| -> Vec<usize> {
+        out["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| d["start"]["line"].as_u64().unwrap() as usize)
+            .collect()
+    };
+    assert_eq!(lines("SL101"), relation_lines);
+    assert_eq!(lines("SL001"), vec![broken_line]);
+}
