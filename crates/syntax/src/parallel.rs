@@ -13,9 +13,7 @@ pub fn parallel_map<T: Sync, R: Send>(
     per_thread: usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len() / per_thread.max(1));
+    let threads = cores().min(items.len() / per_thread.max(1));
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
@@ -44,4 +42,11 @@ pub fn parallel_map<T: Sync, R: Send>(
     });
     out.sort_unstable_by_key(|(i, _)| *i);
     out.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The number of cores, asked once: `available_parallelism` reads the
+/// cgroup files on every call, and the editor calls this on every edit.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }

@@ -170,20 +170,23 @@ pub(crate) enum AuditField {
 /// Whether `field` is one of the configured audit fields, ignoring case and
 /// underscores (`created_at` is `createdAt`).
 pub(crate) fn audit_field_kind(configured: &[String], field: &str) -> Option<AuditField> {
-    let norm = |s: &str| {
-        s.chars()
-            .filter(|c| *c != '_')
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    let field = norm(field);
-    if !configured.iter().any(|c| norm(c) == field) {
+    // Compared character by character without building strings: this runs
+    // for every field of every model on every keystroke.
+    fn same(a: &str, b: &str) -> bool {
+        fn norm(s: &str) -> impl Iterator<Item = char> + '_ {
+            s.chars().filter(|c| *c != '_').flat_map(char::to_lowercase)
+        }
+        norm(a).eq(norm(b))
+    }
+    if !configured.iter().any(|c| same(c, field)) {
         return None;
     }
-    Some(match field.as_str() {
-        "createdat" => AuditField::CreatedAt,
-        "updatedat" => AuditField::UpdatedAt,
-        _ => AuditField::Other,
+    Some(if same(field, "createdAt") {
+        AuditField::CreatedAt
+    } else if same(field, "updatedAt") {
+        AuditField::UpdatedAt
+    } else {
+        AuditField::Other
     })
 }
 
