@@ -30,19 +30,19 @@ fn target_at(schema: &Schema, file: SourceFile, at: usize) -> Option<Target<'_>>
         }
     }
     for (index, m) in items.models.iter().enumerate() {
-        if !m.range.touches(at) {
+        if !m.range().touches(at) {
             continue;
         }
-        if m.name.range.touches(at) {
+        if m.name_range().touches(at) {
             return Some(Target::Decl(Decl::Model(semantic::ModelId { file, index })));
         }
         for f in &m.fields {
             if let Some(ty) = &f.type_name {
-                if ty.range.touches(at) {
+                if m.abs(ty.range).touches(at) {
                     return schema.resolve(&ty.name).map(Target::Decl);
                 }
             }
-            if f.name.range.touches(at) {
+            if m.abs(f.name.range).touches(at) {
                 return Some(Target::Field {
                     model: m,
                     field: f,
@@ -51,7 +51,7 @@ fn target_at(schema: &Schema, file: SourceFile, at: usize) -> Option<Target<'_>>
             }
             if let Some(rel) = &f.relation {
                 for name in rel.fields.iter().flatten() {
-                    if name.range.touches(at) {
+                    if m.abs(name.range).touches(at) {
                         return m.field(&name.name).map(|field| Target::Field {
                             model: m,
                             field,
@@ -60,7 +60,7 @@ fn target_at(schema: &Schema, file: SourceFile, at: usize) -> Option<Target<'_>>
                     }
                 }
                 for name in rel.references.iter().flatten() {
-                    if name.range.touches(at) {
+                    if m.abs(name.range).touches(at) {
                         let target = schema.relation_target(f)?;
                         let tm = schema.model(target);
                         return tm.field(&name.name).map(|field| Target::Field {
@@ -74,7 +74,7 @@ fn target_at(schema: &Schema, file: SourceFile, at: usize) -> Option<Target<'_>>
         }
         for index in &m.indexes {
             for name in &index.fields {
-                if name.range.touches(at) {
+                if m.abs(name.range).touches(at) {
                     return m.field(&name.name).map(|field| Target::Field {
                         model: m,
                         field,
@@ -95,9 +95,9 @@ pub(crate) fn definition(
 ) -> Option<(SourceFile, TextRange)> {
     let schema = semantic::schema(db);
     Some(match target_at(schema, file, at)? {
-        Target::Decl(Decl::Model(id)) => (id.file, schema.model(id).name.range),
+        Target::Decl(Decl::Model(id)) => (id.file, schema.model(id).name_range()),
         Target::Decl(Decl::Enum(id)) => (id.file, schema.enum_(id).name.range),
-        Target::Field { field, file, .. } => (file, field.name.range),
+        Target::Field { model, field, file } => (file, model.abs(field.name.range)),
     })
 }
 
@@ -122,7 +122,11 @@ pub(crate) fn symbol_info(db: &dyn Db, file: SourceFile, at: usize) -> Option<St
                 "\n\n- declared in `{}` (module `{}`)\n- db enum {}",
                 id.file.path(db),
                 schema.module(decl),
-                db_name(e.map.as_deref(), &e.name.name, e.schema.as_ref())
+                db_name(
+                    e.map.as_deref(),
+                    &e.name.name,
+                    e.schema.as_ref().map(|(s, _)| s.as_str()),
+                )
             );
             let values: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();
             out += &format!("\n- values: {}", values.join(", "));
@@ -152,13 +156,13 @@ pub(crate) fn symbol_info(db: &dyn Db, file: SourceFile, at: usize) -> Option<St
 }
 
 /// `table `x` in db schema `y``, saying where each part comes from.
-fn db_name(map: Option<&str>, name: &str, db_schema: Option<&(String, TextRange)>) -> String {
+fn db_name(map: Option<&str>, name: &str, db_schema: Option<&str>) -> String {
     let name = match map {
         Some(m) => format!("`{m}` (`@@map`)"),
         None => format!("`{name}`"),
     };
     let db_schema = match db_schema {
-        Some((s, _)) => format!("`{s}`"),
+        Some(s) => format!("`{s}`"),
         None => "default (no `@@schema`)".to_string(),
     };
     format!("{name} in db schema {db_schema}")
@@ -179,7 +183,7 @@ fn bullets(items: Vec<String>) -> String {
 }
 
 /// `[a, b]`.
-fn ident_list(list: &[crate::items::Ident]) -> String {
+fn ident_list<R>(list: &[crate::items::Ident<R>]) -> String {
     let names: Vec<&str> = list.iter().map(|i| i.name.as_str()).collect();
     format!("[{}]", names.join(", "))
 }
@@ -222,7 +226,11 @@ fn model_info(db: &dyn Db, schema: &Schema, id: ModelId) -> String {
         id.file.path(db),
         schema.module(decl)
     );
-    let place = db_name(m.map.as_deref(), &m.name.name, m.schema.as_ref());
+    let place = db_name(
+        m.map.as_deref(),
+        &m.name.name,
+        m.schema.as_ref().map(|(s, _)| s.as_str()),
+    );
     out += &match m.kind {
         schemalint_syntax::ast::ModelKind::Model => format!("\n- table {place}"),
         schemalint_syntax::ast::ModelKind::View => format!("\n- view {place}"),
@@ -289,12 +297,12 @@ fn model_info(db: &dyn Db, schema: &Schema, id: ModelId) -> String {
 /// (the type and attributes as written, doc comments).
 fn field_node<'a>(
     root: schemalint_syntax::ast::SourceFile<'a>,
-    field: &FieldItem,
+    field: TextRange,
 ) -> Option<schemalint_syntax::ast::Field<'a>> {
     root.models()
-        .filter(|m| m.range().start <= field.range.start && field.range.end <= m.range().end)
+        .filter(|m| m.range().start <= field.start && field.end <= m.range().end)
         .flat_map(|m| m.fields())
-        .find(|f| f.range() == field.range)
+        .find(|f| f.range() == field)
 }
 
 fn field_info(
@@ -305,7 +313,8 @@ fn field_info(
     file: SourceFile,
 ) -> String {
     let parse = crate::db::parse(db, file);
-    let node = field_node(parse.source_file(), field);
+    let range = model.abs(field.range);
+    let node = field_node(parse.source_file(), range);
     let mut out = format!("**field `{}.{}`**", model.name.name, field.name.name);
     if let Some(docs) = node.and_then(|n| n.docs()) {
         out += &format!("\n\n{docs}");
@@ -313,7 +322,7 @@ fn field_info(
     let text = file.text(db);
     out += &format!(
         "\n\n```prisma\n{}\n```",
-        text[field.range.start..field.range.end].trim()
+        text[range.start..range.end].trim()
     );
 
     // The type, as written, and what it names.
@@ -467,16 +476,16 @@ pub(crate) fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
             .map(|f| Symbol {
                 name: f.name.name.clone(),
                 kind: SymbolKind::Field,
-                range: f.range,
-                name_range: f.name.range,
+                range: m.abs(f.range),
+                name_range: m.abs(f.name.range),
                 children: Vec::new(),
             })
             .collect();
         out.push(Symbol {
             name: m.name.name.clone(),
             kind,
-            range: m.range,
-            name_range: m.name.range,
+            range: m.range(),
+            name_range: m.name_range(),
             children,
         });
     }
@@ -632,14 +641,15 @@ pub(crate) fn references(
             // Every declaration of the name, so a rename keeps duplicates in step.
             for d in schema.by_name.get(name).into_iter().flatten() {
                 out.push(match *d {
-                    Decl::Model(id) => (id.file, schema.model(id).name.range),
+                    Decl::Model(id) => (id.file, schema.model(id).name_range()),
                     Decl::Enum(id) => (id.file, schema.enum_(id).name.range),
                 });
             }
             for &id in &schema.models {
-                for f in &schema.model(id).fields {
+                let m = schema.model(id);
+                for f in &m.fields {
                     if let Some(ty) = f.type_name.as_ref().filter(|t| &t.name == name) {
-                        out.push((id.file, ty.range));
+                        out.push((id.file, m.abs(ty.range)));
                     }
                 }
             }
@@ -650,11 +660,11 @@ pub(crate) fn references(
             file: owner,
         } => {
             let name = &field.name.name;
-            out.push((owner, field.name.range));
+            out.push((owner, model.abs(field.name.range)));
             for f in &model.fields {
                 for r in f.relation.iter().flat_map(|r| r.fields.iter().flatten()) {
                     if &r.name == name {
-                        out.push((owner, r.range));
+                        out.push((owner, model.abs(r.range)));
                     }
                 }
             }
@@ -664,21 +674,23 @@ pub(crate) fn references(
                         .fields
                         .iter()
                         .filter(|r| &r.name == name)
-                        .map(|r| (owner, r.range)),
+                        .map(|r| (owner, model.abs(r.range))),
                 );
             }
             // `references: [...]` of relations that point at this model.
             for (from, f, target) in schema.relations() {
-                if schema.model(target).name != model.name || target.file != owner {
+                // The same model: the same file and the same start in it.
+                if target.file != owner || schema.model(target).base() != model.base() {
                     continue;
                 }
+                let from_model = schema.model(from);
                 for r in f
                     .relation
                     .iter()
                     .flat_map(|r| r.references.iter().flatten())
                 {
                     if &r.name == name {
-                        out.push((from.file, r.range));
+                        out.push((from.file, from_model.abs(r.range)));
                     }
                 }
             }

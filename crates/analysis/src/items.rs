@@ -14,11 +14,12 @@ use schemalint_syntax::TextRange;
 
 use crate::db::{self, Db, SourceFile};
 
-/// A name and where it is written.
+/// A name and where it is written: a [`TextRange`] in the file, or a
+/// [`RelRange`] inside a model.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub struct Ident {
+pub struct Ident<R = TextRange> {
     pub name: String,
-    pub range: TextRange,
+    pub range: R,
 }
 
 impl Ident {
@@ -30,6 +31,35 @@ impl Ident {
     }
 }
 
+/// A name inside a model, placed relative to the model.
+pub type RelIdent = Ident<RelRange>;
+
+/// A range inside a model, counted from the model's [`ModelItem::base`].
+/// Models are stored this way so that an edit above a model does not
+/// change it: an editing session keeps every model the edit did not touch,
+/// shared, instead of copying it to move its offsets. The fields are
+/// private on purpose: the only way to a file offset is
+/// [`ModelItem::abs`], which adds the base.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct RelRange {
+    start: usize,
+    end: usize,
+}
+
+impl RelRange {
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// An offset inside a model, counted from the model's base.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct RelOffset(usize);
+
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct FileItems {
     pub models: Vec<ModelItem>,
@@ -38,12 +68,57 @@ pub struct FileItems {
     pub generators: Vec<Ident>,
 }
 
+/// A model, view or composite type: where it starts in the file, and what
+/// it says with positions relative to that start. Reading a field of the
+/// model goes through to [`ModelData`].
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ModelItem {
-    pub name: Ident,
+    base: usize,
+    data: Arc<ModelData>,
+}
+
+impl std::ops::Deref for ModelItem {
+    type Target = ModelData;
+
+    fn deref(&self) -> &ModelData {
+        &self.data
+    }
+}
+
+impl ModelItem {
+    /// The offset every [`RelRange`] of the model counts from: the start of
+    /// the line of its first doc comment, or of its own first line.
+    pub fn base(&self) -> usize {
+        self.base
+    }
+
+    /// A range of the model as a range of the file.
+    pub fn abs(&self, r: RelRange) -> TextRange {
+        TextRange::new(self.base + r.start, self.base + r.end)
+    }
+
+    /// An offset of the model as an offset in the file.
+    pub fn abs_offset(&self, o: RelOffset) -> usize {
+        self.base + o.0
+    }
+
+    /// The whole block, in the file.
+    pub fn range(&self) -> TextRange {
+        self.abs(self.data.range)
+    }
+
+    /// The model's name, in the file.
+    pub fn name_range(&self) -> TextRange {
+        self.abs(self.data.name.range)
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ModelData {
+    pub name: RelIdent,
     pub kind: ModelKind,
-    /// The whole block.
-    pub range: TextRange,
+    /// The whole block; [`ModelItem::range`] gives it in the file.
+    pub range: RelRange,
     pub docs: Option<String>,
     pub fields: Vec<FieldItem>,
     /// `@@id`, `@@unique`, `@@index` and `@@fulltext`.
@@ -51,12 +126,12 @@ pub struct ModelItem {
     /// `@@map("...")`.
     pub map: Option<String>,
     /// `@@schema("...")`: the value and the attribute's range.
-    pub schema: Option<(String, TextRange)>,
+    pub schema: Option<(String, RelRange)>,
     /// Where a new block attribute line goes.
     pub block_attr_insert: Option<InsertPoint>,
 }
 
-impl ModelItem {
+impl ModelData {
     pub fn field(&self, name: &str) -> Option<&FieldItem> {
         self.fields.iter().find(|f| f.name.name == name)
     }
@@ -71,7 +146,7 @@ impl ModelItem {
 /// `prefix + code + suffix` at `offset`.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct InsertPoint {
-    pub offset: usize,
+    pub offset: RelOffset,
     pub prefix: String,
     pub suffix: String,
 }
@@ -84,15 +159,15 @@ impl InsertPoint {
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct FieldItem {
-    pub name: Ident,
+    pub name: RelIdent,
     /// The whole field line.
-    pub range: TextRange,
+    pub range: RelRange,
     /// The base type name; `None` for `Unsupported(...)` or a missing type.
-    pub type_name: Option<Ident>,
+    pub type_name: Option<RelIdent>,
     pub unsupported: bool,
     pub arity: Arity,
     /// The `?` or `[]`.
-    pub modifier_range: Option<TextRange>,
+    pub modifier_range: Option<RelRange>,
     pub is_id: bool,
     pub is_unique: bool,
     pub updated_at: bool,
@@ -103,18 +178,18 @@ pub struct FieldItem {
     pub relation: Option<Box<RelationItem>>,
     /// The offset right after the type or the last attribute, where a new
     /// attribute can be appended.
-    pub attr_insert: usize,
+    pub attr_insert: RelOffset,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct RelationItem {
     /// The `@relation(...)` attribute.
-    pub range: TextRange,
+    pub range: RelRange,
     pub name: Option<String>,
-    pub fields: Option<Vec<Ident>>,
-    pub references: Option<Vec<Ident>>,
-    pub on_delete: Option<Ident>,
-    pub on_update: Option<Ident>,
+    pub fields: Option<Vec<RelIdent>>,
+    pub references: Option<Vec<RelIdent>>,
+    pub on_delete: Option<RelIdent>,
+    pub on_update: Option<RelIdent>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -139,11 +214,11 @@ impl IndexKind {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct IndexItem {
     pub kind: IndexKind,
-    pub fields: Vec<Ident>,
+    pub fields: Vec<RelIdent>,
     /// The attribute.
-    pub range: TextRange,
+    pub range: RelRange,
     /// The attribute's whole line, line break included, for removal.
-    pub line_range: TextRange,
+    pub line_range: RelRange,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -181,12 +256,19 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     let text = parse.text();
     // New lines written by fixes follow the file's own line ending.
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    // Models whose text is unchanged since the last run are copied from
-    // then and moved to their new offset instead of being lowered again
-    // from the tree. The first run of a file only leaves an empty cache,
-    // so a one-shot `check` pays no memory for it; editing sessions fill it
-    // on the first edit.
-    let previous = db.take_lowering_cache(file);
+    // Models whose text is unchanged since the last run are taken, shared,
+    // from then: their ranges count from their own start, so a model moved
+    // by an edit above it is still the same model. The first run of a file
+    // only leaves an empty cache, so a one-shot `check` pays no memory for
+    // it; editing sessions fill it on the first edit.
+    let crlf = nl == "\r\n";
+    let previous = db.take_lowering_cache(file).map(|cache| {
+        if cache.crlf == crlf {
+            cache
+        } else {
+            LoweringCache::empty(crlf)
+        }
+    });
     let parts: Vec<ast::SourceFile<'_>> = parse.source_file().parts().collect();
     // A large file comes in several parts (its syntax chunks); they are
     // lowered on both cores and joined in order, which gives the same
@@ -195,17 +277,17 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
         lower_part(*part, text, nl, previous.as_ref())
     });
     let mut items = FileItems::default();
-    let mut next = previous.as_ref().map(|_| LoweringCache::default());
+    let mut next = LoweringCache::empty(crlf);
     for (part, cache) in lowered {
         items.models.extend(part.models);
         items.enums.extend(part.enums);
         items.datasources.extend(part.datasources);
         items.generators.extend(part.generators);
-        if let (Some(next), Some(cache)) = (&mut next, cache) {
-            next.models.extend(cache.models);
-        }
+        next.models.extend(cache);
     }
-    db.put_lowering_cache(file, next.unwrap_or_default());
+    // After a first run the cache is left empty (`next` holds nothing
+    // then), so the next run fills it.
+    db.put_lowering_cache(file, next);
     Arc::new(items)
 }
 
@@ -216,37 +298,49 @@ fn lower_part(
     text: &str,
     nl: &str,
     previous: Option<&LoweringCache>,
-) -> (FileItems, Option<LoweringCache>) {
+) -> (FileItems, Vec<(u64, CachedModel)>) {
     let mut items = FileItems::default();
-    let mut next = previous.map(|_| LoweringCache::default());
-    for decl in root.declarations() {
-        match decl {
+    let mut next = Vec::new();
+    for documented in root.documented_declarations() {
+        match documented.decl {
             ast::Declaration::Model(m) => {
-                let item = match (previous, &mut next) {
-                    (Some(previous), Some(next)) => {
-                        let (base, key) = ModelKey::of(&m, text, nl);
-                        let cached = match previous.models.get(&key) {
-                            Some(cached) => CachedModel {
-                                base: cached.base,
-                                item: cached.item.clone(),
-                            },
-                            None => CachedModel {
-                                base,
-                                item: lower_model(m, text, nl).map(Arc::new),
-                            },
-                        };
-                        let item = cached.item.as_deref().cloned().map(|mut item| {
-                            item.shift(base as isize - cached.base as isize);
-                            item
-                        });
-                        next.models.insert(key, cached);
-                        item
-                    }
-                    _ => lower_model(m, text, nl),
+                let Some(previous) = previous else {
+                    let base = model_base(&m, documented.docs_start(), text);
+                    items
+                        .models
+                        .extend(
+                            lower_model(m, documented.docs(), base, text, nl).map(|data| {
+                                ModelItem {
+                                    base,
+                                    data: Arc::new(data),
+                                }
+                            }),
+                        );
+                    continue;
                 };
-                if let Some(item) = item {
-                    items.models.push(item);
-                }
+                let (base, end) = model_span(&m, documented.docs_start(), text);
+                let key = &text[base..end];
+                let hash = key_hash(key);
+                let data = match previous.models.get(&hash) {
+                    Some(cached) if &*cached.text == key => {
+                        next.push((hash, cached.clone()));
+                        cached.data.clone()
+                    }
+                    _ => {
+                        let data = lower_model(m, documented.docs(), base, text, nl).map(Arc::new);
+                        next.push((
+                            hash,
+                            CachedModel {
+                                text: Arc::from(key),
+                                data: data.clone(),
+                            },
+                        ));
+                        data
+                    }
+                };
+                items
+                    .models
+                    .extend(data.map(|data| ModelItem { base, data }));
             }
             ast::Declaration::Enum(e) => {
                 let Some(name) = e.name() else { continue };
@@ -254,7 +348,7 @@ fn lower_part(
                 items.enums.push(EnumItem {
                     name: Ident::from_name(name),
                     range: e.range(),
-                    docs: e.docs(),
+                    docs: documented.docs(),
                     values: e
                         .values()
                         .filter_map(|v| v.name())
@@ -307,9 +401,23 @@ fn lower_part(
 
 /// Lowered models of one file by their text, kept between runs of
 /// [`file_items`] (see there). Holds only the models of the latest run.
-#[derive(Default)]
 pub struct LoweringCache {
-    models: FxHashMap<ModelKey, CachedModel>,
+    /// Whether the file used `\r\n` line endings: fixes write new lines
+    /// with the file's ending, so a model lowered under the other one is
+    /// not reused.
+    crlf: bool,
+    /// By the hash of the model's text; the text itself is compared on a
+    /// hit, so a collision is only a miss.
+    models: FxHashMap<u64, CachedModel>,
+}
+
+impl LoweringCache {
+    fn empty(crlf: bool) -> LoweringCache {
+        LoweringCache {
+            crlf,
+            models: FxHashMap::default(),
+        }
+    }
 }
 
 impl std::fmt::Debug for LoweringCache {
@@ -318,168 +426,36 @@ impl std::fmt::Debug for LoweringCache {
     }
 }
 
-/// Everything a model's lowering reads: the text of the lines it spans
-/// (whole lines, because insert points and index line ranges look at the
-/// rest of their line), its doc comment, and the file's line ending.
-#[derive(PartialEq, Eq, Hash)]
-struct ModelKey {
-    text: Box<str>,
-    docs: Option<String>,
-    crlf: bool,
-}
-
-impl ModelKey {
-    /// The key and the offset its text starts at.
-    fn of(m: &ast::ModelDecl<'_>, text: &str, nl: &str) -> (usize, ModelKey) {
-        let range = m.range();
-        let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-        let end = text[range.end..]
-            .find('\n')
-            .map_or(text.len(), |i| range.end + i);
-        let key = ModelKey {
-            text: text[start..end].into(),
-            docs: m.docs(),
-            crlf: nl == "\r\n",
-        };
-        (start, key)
-    }
-}
-
+/// A model as lowered from `text`: everything its lowering reads, which is
+/// the text of the lines it spans from its first doc comment on (whole
+/// lines, because insert points and index line ranges look at the rest of
+/// their line).
+#[derive(Clone)]
 struct CachedModel {
-    /// Where the key's text started when `item` was lowered.
-    base: usize,
-    /// Shared between runs: a hit copies it once, to move it.
-    item: Option<Arc<ModelItem>>,
+    text: Arc<str>,
+    data: Option<Arc<ModelData>>,
 }
 
-/// Moves every offset of a lowered item by `delta` bytes.
-trait Shift {
-    fn shift(&mut self, delta: isize);
+fn key_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
-impl Shift for usize {
-    fn shift(&mut self, delta: isize) {
-        *self = self.wrapping_add_signed(delta);
-    }
+/// Where a model's relative ranges count from: the start of the line its
+/// doc comments (or, without any, the model itself) start on.
+fn model_base(m: &ast::ModelDecl<'_>, docs_start: Option<usize>, text: &str) -> usize {
+    let start = docs_start.unwrap_or(m.range().start);
+    text[..start].rfind('\n').map_or(0, |i| i + 1)
 }
 
-impl Shift for TextRange {
-    fn shift(&mut self, delta: isize) {
-        self.start.shift(delta);
-        self.end.shift(delta);
-    }
-}
-
-impl<T: Shift> Shift for Option<T> {
-    fn shift(&mut self, delta: isize) {
-        if let Some(x) = self {
-            x.shift(delta);
-        }
-    }
-}
-
-impl<T: Shift> Shift for Vec<T> {
-    fn shift(&mut self, delta: isize) {
-        for x in self {
-            x.shift(delta);
-        }
-    }
-}
-
-impl<T: Shift> Shift for Box<T> {
-    fn shift(&mut self, delta: isize) {
-        (**self).shift(delta);
-    }
-}
-
-impl Shift for Ident {
-    fn shift(&mut self, delta: isize) {
-        self.range.shift(delta);
-    }
-}
-
-impl Shift for ModelItem {
-    fn shift(&mut self, delta: isize) {
-        // Destructured, so a new field cannot be forgotten here.
-        let ModelItem {
-            name,
-            kind: _,
-            range,
-            docs: _,
-            fields,
-            indexes,
-            map: _,
-            schema,
-            block_attr_insert,
-        } = self;
-        name.shift(delta);
-        range.shift(delta);
-        fields.shift(delta);
-        indexes.shift(delta);
-        if let Some((_, r)) = schema {
-            r.shift(delta);
-        }
-        if let Some(p) = block_attr_insert {
-            p.offset.shift(delta);
-        }
-    }
-}
-
-impl Shift for FieldItem {
-    fn shift(&mut self, delta: isize) {
-        let FieldItem {
-            name,
-            range,
-            type_name,
-            unsupported: _,
-            arity: _,
-            modifier_range,
-            is_id: _,
-            is_unique: _,
-            updated_at: _,
-            default: _,
-            relation,
-            attr_insert,
-        } = self;
-        name.shift(delta);
-        range.shift(delta);
-        type_name.shift(delta);
-        modifier_range.shift(delta);
-        relation.shift(delta);
-        attr_insert.shift(delta);
-    }
-}
-
-impl Shift for RelationItem {
-    fn shift(&mut self, delta: isize) {
-        let RelationItem {
-            range,
-            name: _,
-            fields,
-            references,
-            on_delete,
-            on_update,
-        } = self;
-        range.shift(delta);
-        fields.shift(delta);
-        references.shift(delta);
-        on_delete.shift(delta);
-        on_update.shift(delta);
-    }
-}
-
-impl Shift for IndexItem {
-    fn shift(&mut self, delta: isize) {
-        let IndexItem {
-            kind: _,
-            fields,
-            range,
-            line_range,
-        } = self;
-        fields.shift(delta);
-        range.shift(delta);
-        line_range.shift(delta);
-    }
+/// The model's base and the end of its last line: the text its lowering
+/// reads.
+fn model_span(m: &ast::ModelDecl<'_>, docs_start: Option<usize>, text: &str) -> (usize, usize) {
+    let end = m.range().end;
+    let end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    (model_base(m, docs_start, text), end)
 }
 
 fn map_and_schema<'a>(
@@ -507,38 +483,68 @@ fn map_and_schema<'a>(
     (map, schema)
 }
 
-fn field_list(expr: Option<ast::Expr<'_>>) -> Option<Vec<Ident>> {
+fn field_list(expr: Option<ast::Expr<'_>>, at: Rel) -> Option<Vec<RelIdent>> {
     let array = expr?.as_array()?;
-    Some(
-        array
-            .field_refs()
-            .map(|r| Ident::from_name(r.name))
-            .collect(),
-    )
+    Some(array.field_refs().map(|r| at.ident(r.name)).collect())
 }
 
-fn lower_model(m: ast::ModelDecl<'_>, text: &str, nl: &str) -> Option<ModelItem> {
+/// Turns file positions into positions relative to a model's base.
+#[derive(Clone, Copy)]
+struct Rel {
+    base: usize,
+}
+
+impl Rel {
+    fn range(self, r: TextRange) -> RelRange {
+        // Every node of a model starts at or after its base.
+        RelRange {
+            start: r.start.saturating_sub(self.base),
+            end: r.end.saturating_sub(self.base),
+        }
+    }
+
+    fn offset(self, o: usize) -> RelOffset {
+        RelOffset(o.saturating_sub(self.base))
+    }
+
+    fn ident(self, n: ast::Name<'_>) -> RelIdent {
+        Ident {
+            name: n.as_str().to_string(),
+            range: self.range(n.range()),
+        }
+    }
+}
+
+/// A model with its ranges counted from `base` (see [`RelRange`]).
+fn lower_model(
+    m: ast::ModelDecl<'_>,
+    docs: Option<String>,
+    base: usize,
+    text: &str,
+    nl: &str,
+) -> Option<ModelData> {
+    let at = Rel { base };
     let name = m.name()?;
     let mut fields = Vec::new();
     for f in m.fields() {
         let Some(fname) = f.name() else { continue };
         let ty = f.type_ref();
         let mut item = FieldItem {
-            name: Ident::from_name(fname),
-            range: f.range(),
-            type_name: ty.and_then(|t| t.name()).map(Ident::from_name),
+            name: at.ident(fname),
+            range: at.range(f.range()),
+            type_name: ty.and_then(|t| t.name()).map(|n| at.ident(n)),
             unsupported: ty.is_some_and(|t| t.is_unsupported()),
             arity: ty.map_or(Arity::Required, |t| t.arity()),
-            modifier_range: ty.and_then(|t| t.modifier_range()),
+            modifier_range: ty.and_then(|t| t.modifier_range()).map(|r| at.range(r)),
             is_id: false,
             is_unique: false,
             updated_at: false,
             default: None,
             relation: None,
-            attr_insert: ty.map_or(fname.range().end, |t| t.range().end),
+            attr_insert: at.offset(ty.map_or(fname.range().end, |t| t.range().end)),
         };
         for attr in f.attributes() {
-            item.attr_insert = attr.range().end;
+            item.attr_insert = at.offset(attr.range().end);
             match attr.name_text() {
                 Some("id") => item.is_id = true,
                 Some("unique") => item.is_unique = true,
@@ -552,7 +558,7 @@ fn lower_model(m: ast::ModelDecl<'_>, text: &str, nl: &str) -> Option<ModelItem>
                     // One pass over the arguments; looking each one up
                     // through the tree again was a tenth of lowering time.
                     let mut relation = RelationItem {
-                        range: attr.range(),
+                        range: at.range(attr.range()),
                         name: None,
                         fields: None,
                         references: None,
@@ -576,15 +582,15 @@ fn lower_model(m: ast::ModelDecl<'_>, text: &str, nl: &str) -> Option<ModelItem>
                                 relation.name =
                                     value.and_then(|e| e.as_string()).map(|s| s.into_owned())
                             }
-                            "fields" => relation.fields = field_list(value),
-                            "references" => relation.references = field_list(value),
+                            "fields" => relation.fields = field_list(value, at),
+                            "references" => relation.references = field_list(value, at),
                             "onDelete" => {
                                 relation.on_delete =
-                                    value.and_then(|e| e.as_ident()).map(Ident::from_name)
+                                    value.and_then(|e| e.as_ident()).map(|n| at.ident(n))
                             }
                             "onUpdate" => {
                                 relation.on_update =
-                                    value.and_then(|e| e.as_ident()).map(Ident::from_name)
+                                    value.and_then(|e| e.as_ident()).map(|n| at.ident(n))
                             }
                             _ => {}
                         }
@@ -610,24 +616,25 @@ fn lower_model(m: ast::ModelDecl<'_>, text: &str, nl: &str) -> Option<ModelItem>
             Some("fulltext") => IndexKind::Fulltext,
             _ => continue,
         };
-        let Some(cols) = field_list(attr.arg_or_first("fields")) else {
+        let Some(cols) = field_list(attr.arg_or_first("fields"), at) else {
             continue;
         };
         indexes.push(IndexItem {
             kind,
             fields: cols,
-            range: attr.range(),
-            line_range: full_line(text, attr.range()),
+            range: at.range(attr.range()),
+            line_range: at.range(full_line(text, attr.range())),
         });
     }
     let (map, schema) = map_and_schema(block_attrs.iter().copied());
+    let schema = schema.map(|(name, r)| (name, at.range(r)));
 
-    Some(ModelItem {
-        name: Ident::from_name(name),
+    Some(ModelData {
+        name: at.ident(name),
         kind: m.kind(),
-        range: m.range(),
-        docs: m.docs(),
-        block_attr_insert: block_attr_insert(&m, block_attrs.last(), text, nl),
+        range: at.range(m.range()),
+        docs,
+        block_attr_insert: block_attr_insert(&m, block_attrs.last(), text, nl, at),
         fields,
         indexes,
         map,
@@ -657,6 +664,7 @@ fn block_attr_insert(
     last_block_attr: Option<&ast::Attribute<'_>>,
     text: &str,
     nl: &str,
+    at: Rel,
 ) -> Option<InsertPoint> {
     // The indentation of a line, or two spaces when the code shares its
     // line with the block's opening (`model A { id Int @id`).
@@ -675,7 +683,7 @@ fn block_attr_insert(
             line_end -= 1;
         }
         return Some(InsertPoint {
-            offset: line_end,
+            offset: at.offset(line_end),
             prefix: format!("{nl}{}", indent_of(last.range().start)),
             suffix: String::new(),
         });
@@ -692,13 +700,13 @@ fn block_attr_insert(
         // Insert at the start of the closing brace's line.
         let blank = if m.fields().next().is_some() { nl } else { "" };
         return Some(InsertPoint {
-            offset: line_start,
+            offset: at.offset(line_start),
             prefix: format!("{blank}{indent}"),
             suffix: nl.into(),
         });
     }
     Some(InsertPoint {
-        offset: close.start,
+        offset: at.offset(close.start),
         prefix: format!("{nl}{indent}"),
         suffix: nl.into(),
     })

@@ -163,9 +163,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         let file_items = items::file_items(db, file).clone();
         // Globs are compiled once per file, not once per declaration.
         let by_path = file_module(config, file.path(db));
-        let module = |db_schema: Option<&(String, _)>| {
-            module_from(by_path.as_deref(), db_schema.map(|s| s.0.as_str()))
-        };
+        let module = |db_schema: Option<&str>| module_from(by_path.as_deref(), db_schema);
         for (index, m) in file_items.models.iter().enumerate() {
             let id = Decl::Model(ModelId { file, index });
             schema.models.push(ModelId { file, index });
@@ -174,7 +172,9 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
                 .entry(m.name.name.clone())
                 .or_default()
                 .push(id);
-            schema.modules.insert(id, module(m.schema.as_ref()));
+            schema
+                .modules
+                .insert(id, module(m.schema.as_ref().map(|s| s.0.as_str())));
         }
         for (index, e) in file_items.enums.iter().enumerate() {
             let id = Decl::Enum(EnumId { file, index });
@@ -184,7 +184,9 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
                 .entry(e.name.name.clone())
                 .or_default()
                 .push(id);
-            schema.modules.insert(id, module(e.schema.as_ref()));
+            schema
+                .modules
+                .insert(id, module(e.schema.as_ref().map(|s| s.0.as_str())));
         }
         for ds in &file_items.datasources {
             schema.datasources.push((file, ds.clone()));

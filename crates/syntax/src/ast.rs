@@ -186,31 +186,61 @@ fn name_field<'a>(node: Node<'a>, src: &'a str) -> Option<Name<'a>> {
 /// `///` doc comments directly above `node`, joined with newlines, with the
 /// `///` and one following space removed.
 fn doc_comments(node: Node<'_>, src: &str) -> Option<String> {
-    let mut lines = Vec::new();
+    let mut first = None;
     let mut prev = node.prev_sibling();
     let mut expected_row = node.start_position().row;
     while let Some(p) = prev {
         match p.kind() {
             "doc_comment" if p.end_position().row + 1 >= expected_row => {
-                let text = &src[p.byte_range()];
-                let text = text.trim_start_matches('/');
-                lines.push(
-                    text.strip_prefix(' ')
-                        .unwrap_or(text)
-                        .trim_end()
-                        .to_string(),
-                );
+                first = Some(p);
                 expected_row = p.start_position().row;
             }
             _ => break,
         }
         prev = p.prev_sibling();
     }
-    if lines.is_empty() {
-        return None;
+    Some(doc_text(first?, node, src))
+}
+
+/// The text of the doc comments from `first` up to (not including)
+/// `until`, which are siblings with only doc comments between them.
+fn doc_text(first: Node<'_>, until: Node<'_>, src: &str) -> String {
+    let mut out = String::new();
+    let mut next = Some(first);
+    while let Some(doc) = next.filter(|n| *n != until) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let text = src[doc.byte_range()].trim_start_matches('/');
+        out.push_str(text.strip_prefix(' ').unwrap_or(text).trim_end());
+        next = doc.next_sibling();
     }
-    lines.reverse();
-    Some(lines.join("\n"))
+    out
+}
+
+/// A top-level declaration and the `///` comments right above it, found in
+/// one walk over the file. `ModelDecl::docs` walks back from the
+/// declaration instead, and tree-sitter finds a previous sibling by
+/// scanning from the first child, so doing that for every declaration of a
+/// file costs time quadratic in its length.
+#[derive(Clone, Copy, Debug)]
+pub struct Documented<'a> {
+    pub decl: Declaration<'a>,
+    /// The first doc comment of the block, if there is one.
+    first_doc: Option<Node<'a>>,
+    src: &'a str,
+}
+
+impl<'a> Documented<'a> {
+    /// Where the doc comments start, or `None` without any.
+    pub fn docs_start(&self) -> Option<usize> {
+        self.first_doc.map(|n| n.start_byte())
+    }
+
+    /// The same text as the declaration's own `docs()`.
+    pub fn docs(&self) -> Option<String> {
+        Some(doc_text(self.first_doc?, self.decl.node(), self.src))
+    }
 }
 
 /// A top-level declaration.
@@ -235,6 +265,14 @@ impl<'a> Declaration<'a> {
             Declaration::Model(m) => m.range(),
             Declaration::Enum(e) => e.range(),
             Declaration::Config(c) => c.range(),
+        }
+    }
+
+    fn node(&self) -> Node<'a> {
+        match self {
+            Declaration::Model(m) => m.node,
+            Declaration::Enum(e) => e.node,
+            Declaration::Config(c) => c.node,
         }
     }
 }
@@ -267,6 +305,50 @@ impl<'a> SourceFile<'a> {
                     .or_else(|| EnumDecl::cast(n, src).map(Declaration::Enum))
                     .or_else(|| ConfigDecl::cast(n, src).map(Declaration::Config))
             })
+        })
+    }
+
+    /// The declarations with their doc comments, in order.
+    pub fn documented_declarations(&self) -> impl Iterator<Item = Documented<'a>> + 'a {
+        let src = self.src;
+        self.roots().flat_map(move |root| {
+            let mut out = Vec::new();
+            // The doc comments seen since the last other node: the first of
+            // them, and the last (to check that the rows are contiguous, as
+            // `doc_comments` does walking back).
+            let mut run: Option<(Node<'a>, Node<'a>)> = None;
+            let mut cursor = root.walk();
+            for node in root.children(&mut cursor) {
+                if node.kind() == "doc_comment" {
+                    run = match run {
+                        Some((first, last))
+                            if last.end_position().row + 1 >= node.start_position().row =>
+                        {
+                            Some((first, node))
+                        }
+                        _ => Some((node, node)),
+                    };
+                    continue;
+                }
+                let decl = ModelDecl::cast(node, src)
+                    .map(Declaration::Model)
+                    .or_else(|| EnumDecl::cast(node, src).map(Declaration::Enum))
+                    .or_else(|| ConfigDecl::cast(node, src).map(Declaration::Config));
+                if let Some(decl) = decl {
+                    let first_doc = run
+                        .filter(|(_, last)| {
+                            last.end_position().row + 1 >= node.start_position().row
+                        })
+                        .map(|(first, _)| first);
+                    out.push(Documented {
+                        decl,
+                        first_doc,
+                        src,
+                    });
+                }
+                run = None;
+            }
+            out
         })
     }
 

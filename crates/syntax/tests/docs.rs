@@ -63,3 +63,49 @@ fn a_field_after_the_opening_brace_has_no_doc_comment() {
         ]
     );
 }
+
+/// `documented_declarations` finds each declaration's doc comments in one
+/// walk forward; it must agree with `docs()`, which walks back from the
+/// declaration, also around odd placements and broken code.
+#[test]
+fn documented_declarations_agree_with_docs() {
+    let sources = [
+        "/// A user.\n/// Second line.\nmodel User {\n  id Int @id\n}\n",
+        "/// Gap.\n\nmodel A { id Int @id }\n",
+        "model A {\n  id Int @id\n} /// Trailing, on the line above B.\nmodel B { id Int @id }\n",
+        "/// One.\n// plain\n/// Two.\nenum E {\n  X\n}\n",
+        "/// Before broken code.\nmodel {\n/// Inside.\nmodel C { id Int @id }\n",
+        "/// A.\r\n/// B.\r\nmodel D {\r\n  id Int @id\r\n}\r\n/// Config.\ndatasource db {\n  provider = \"postgresql\"\n}\n",
+        "/// At the end of the file, documenting nothing.\n",
+    ];
+    for src in sources {
+        let parse = parse(src);
+        let file = parse.source_file();
+        // Datasources and generators have no docs of their own.
+        let forward: Vec<_> = file
+            .documented_declarations()
+            .filter(|d| !matches!(d.decl, Declaration::Config(_)))
+            .map(|d| (d.decl.range(), d.docs(), d.docs_start()))
+            .collect();
+        let back: Vec<_> = file
+            .declarations()
+            .filter_map(|d| {
+                let docs = match d {
+                    Declaration::Model(m) => m.docs(),
+                    Declaration::Enum(e) => e.docs(),
+                    Declaration::Config(_) => return None,
+                };
+                Some((d.range(), docs))
+            })
+            .collect();
+        assert_eq!(forward.len(), back.len(), "{src:?}");
+        for ((range, docs, start), (back_range, back_docs)) in forward.iter().zip(&back) {
+            assert_eq!((range, docs), (back_range, back_docs), "{src:?}");
+            // The docs start where the first `///` of the block is.
+            assert_eq!(start.is_some(), docs.is_some(), "{src:?}");
+            if let Some(start) = start {
+                assert!(src[*start..].starts_with("///"), "{src:?}");
+            }
+        }
+    }
+}

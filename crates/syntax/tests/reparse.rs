@@ -4,13 +4,15 @@
 //! beside the repository as in CI) is edited in several ways: a character
 //! typed, a line deleted, a half-typed field, a broken brace, the whole text
 //! replaced. After each edit the incremental result is compared with a
-//! fresh parse.
+//! fresh parse. Lowering's one-walk reading of doc comments is checked
+//! against `docs()` on the same schemas.
 //!
 //! The same edits run again with files cut into small chunks (as large
 //! files are), and chunked parses must read like one tree.
 
 use std::path::{Path, PathBuf};
 
+use schemalint_syntax::ast::Declaration;
 use schemalint_syntax::{parse, parse_in_chunks, reparse, reparse_in_chunks, Parse};
 
 /// Small enough to cut most corpus schemas into several chunks.
@@ -204,4 +206,26 @@ fn chunks_read_like_one_tree() {
         }
     }
     assert!(cut > 10, "only {cut} schemas were cut into chunks");
+}
+
+/// Lowering reads doc comments through `documented_declarations` (one walk
+/// forward); on every schema it must find what `docs()` finds walking back.
+#[test]
+fn documented_declarations_agree_with_docs_on_every_schema() {
+    for path in &all_schemas() {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let parse = parse(text.as_str());
+        let file = parse.source_file();
+        for (documented, decl) in file.documented_declarations().zip(file.declarations()) {
+            let docs = match decl {
+                Declaration::Model(m) => m.docs(),
+                Declaration::Enum(e) => e.docs(),
+                Declaration::Config(_) => continue,
+            };
+            assert_eq!(documented.decl.range(), decl.range(), "{}", path.display());
+            assert_eq!(documented.docs(), docs, "{}", path.display());
+        }
+    }
 }

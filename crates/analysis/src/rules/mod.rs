@@ -48,7 +48,7 @@ use schemalint_syntax::TextRange;
 use crate::config::Config;
 use crate::db::SourceFile;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
-use crate::items::{FieldItem, Ident, ModelItem};
+use crate::items::{FieldItem, ModelItem, RelIdent};
 use crate::semantic::{Decl, Schema};
 
 /// What workspace rules see.
@@ -119,7 +119,7 @@ pub(crate) const MIGRATION_RULES: &[MigrationRule] = &[
 impl Ctx<'_> {
     /// The `Cascade` of an explicit `onDelete: Cascade`. Prisma's default
     /// referential actions never count.
-    pub(crate) fn cascade<'f>(&self, field: &'f FieldItem) -> Option<&'f Ident> {
+    pub(crate) fn cascade<'f>(&self, field: &'f FieldItem) -> Option<&'f RelIdent> {
         field
             .relation
             .as_ref()?
@@ -140,20 +140,20 @@ impl Ctx<'_> {
     /// The file and name range of a declaration.
     pub(crate) fn name_location(&self, decl: Decl) -> (SourceFile, TextRange) {
         match decl {
-            Decl::Model(id) => (id.file, self.schema.model(id).name.range),
+            Decl::Model(id) => (id.file, self.schema.model(id).name_range()),
             Decl::Enum(id) => (id.file, self.schema.enum_(id).name.range),
         }
     }
 }
 
 /// The fix shared by the cascade rules: `onDelete: Restrict`.
-pub(crate) fn restrict_fix(file: SourceFile, on_delete: &Ident) -> Fix {
+pub(crate) fn restrict_fix(file: SourceFile, on_delete: TextRange) -> Fix {
     Fix {
         title: "Change to `onDelete: Restrict`".into(),
         applicability: Applicability::Unsafe,
         edits: vec![Edit::Replace {
             file,
-            range: on_delete.range,
+            range: on_delete,
             content: "Restrict".into(),
         }],
     }

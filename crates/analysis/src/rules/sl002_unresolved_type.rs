@@ -43,7 +43,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::new(
                 &UNRESOLVED_TYPE,
                 id.file,
-                ty.range,
+                model.abs(ty.range),
                 format!(
                     "unknown type `{}` in field `{}.{}`: it is not a scalar, and no model, enum or type of that name is declared",
                     ty.name, model.name.name, field.name.name

@@ -1,6 +1,6 @@
 use super::Ctx;
 use crate::diagnostic::Diagnostic;
-use crate::items::Ident;
+use crate::items::RelIdent;
 
 declare_rule! {
     /// ## What it does
@@ -38,12 +38,12 @@ declare_rule! {
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for &id in &ctx.schema.models {
         let model = ctx.schema.model(id);
-        let mut report = |name: &Ident, owner: &str, place: &str, has: &dyn Fn(&str) -> bool| {
+        let mut report = |name: &RelIdent, owner: &str, place: &str, has: &dyn Fn(&str) -> bool| {
             if !has(&name.name) {
                 out.push(Diagnostic::new(
                     &UNKNOWN_FIELD_REFERENCE,
                     id.file,
-                    name.range,
+                    model.abs(name.range),
                     format!(
                         "{place} names `{}`, which is not a field of `{owner}`",
                         name.name

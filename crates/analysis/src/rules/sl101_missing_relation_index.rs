@@ -73,7 +73,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             let mut d = Diagnostic::new(
                 &MISSING_RELATION_INDEX,
                 id.file,
-                field.name.range,
+                model.abs(field.name.range),
                 format!(
                     "relation `{}.{}` to `{target}` has no index on [{list}]: queries and deletes from `{target}` scan the whole `{}` table",
                     model.name.name, field.name.name, model.table()
@@ -85,7 +85,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     applicability: Applicability::Safe,
                     edits: vec![Edit::Replace {
                         file: id.file,
-                        range: schemalint_syntax::TextRange::empty(insert.offset),
+                        range: schemalint_syntax::TextRange::empty(model.abs_offset(insert.offset)),
                         content: insert.text(&format!("@@index([{list}])")),
                     }],
                 });

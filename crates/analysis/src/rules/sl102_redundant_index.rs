@@ -55,7 +55,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     i.kind,
                     cols.clone(),
                     format!("{}([{}])", i.kind.attribute(), cols.join(", ")),
-                    i.range.start,
+                    model.abs(i.range).start,
                 )
             })
             .collect();
@@ -71,7 +71,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     kind,
                     vec![f.name.name.as_str()],
                     format!("{attr} on `{}`", f.name.name),
-                    f.range.start,
+                    model.abs(f.range).start,
                 ));
             }
         }
@@ -79,6 +79,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             if index.kind != IndexKind::Index || index.fields.is_empty() {
                 continue;
             }
+            let range = model.abs(index.range);
             let cols = &all[i].1;
             let covering = all.iter().enumerate().find(|(j, (kind, other, _, start))| {
                 *j != i
@@ -86,7 +87,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     && other.len() >= cols.len()
                     && other[..cols.len()] == cols[..]
                     // Of two identical @@index lines, report only the later.
-                    && !(other.len() == cols.len() && *kind == IndexKind::Index && *start > index.range.start)
+                    && !(other.len() == cols.len() && *kind == IndexKind::Index && *start > range.start)
             });
             let Some((_, (_, other, what, start))) = covering else {
                 continue;
@@ -99,15 +100,15 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             let other_range = model
                 .indexes
                 .iter()
-                .map(|x| x.range)
-                .chain(model.fields.iter().map(|f| f.range))
+                .map(|x| model.abs(x.range))
+                .chain(model.fields.iter().map(|f| model.abs(f.range)))
                 .find(|r| r.start == *start)
-                .unwrap_or(index.range);
+                .unwrap_or(range);
             out.push(
                 Diagnostic::new(
                     &REDUNDANT_INDEX,
                     id.file,
-                    index.range,
+                    range,
                     format!(
                         "`@@index([{}])` on `{}` {why} `{what}`, which already serves its queries",
                         cols.join(", "),
@@ -121,7 +122,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     applicability: Applicability::Unsafe,
                     edits: vec![Edit::Replace {
                         file: id.file,
-                        range: index.line_range,
+                        range: model.abs(index.line_range),
                         content: String::new(),
                     }],
                 }),

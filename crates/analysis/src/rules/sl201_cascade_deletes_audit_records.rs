@@ -52,14 +52,14 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 &CASCADE_DELETES_AUDIT_RECORDS,
                 child_id.file,
-                on_delete.range,
+                child.abs(on_delete.range),
                 format!(
                     "deleting a `{}` row deletes its `{}` audit records through `{}.{}` (onDelete: Cascade); audit trails must be append-only",
                     parent.name.name, child.name.name, child.name.name, field.name.name
                 ),
             )
-            .with_related(parent_id.file, parent.name.range, format!("`{}` is declared here", parent.name.name))
-            .with_fix(restrict_fix(child_id.file, on_delete)),
+            .with_related(parent_id.file, parent.name_range(), format!("`{}` is declared here", parent.name.name))
+            .with_fix(restrict_fix(child_id.file, child.abs(on_delete.range))),
         );
     }
 }

@@ -53,7 +53,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 &CROSS_MODULE_CASCADE,
                 child_id.file,
-                on_delete.range,
+                child.abs(on_delete.range),
                 format!(
                     "deleting a `{}` row (module `{parent_module}`) deletes `{}` records of module `{child_module}` through `{}.{}`",
                     parent.name.name, child.name.name, child.name.name, field.name.name
@@ -61,10 +61,10 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             )
             .with_related(
                 parent_id.file,
-                parent.name.range,
+                parent.name_range(),
                 format!("`{}` is declared in module `{parent_module}`", parent.name.name),
             )
-            .with_fix(restrict_fix(child_id.file, on_delete)),
+            .with_fix(restrict_fix(child_id.file, child.abs(on_delete.range))),
         );
     }
 }

@@ -103,7 +103,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::new(
             &DEEP_CASCADE_CHAIN,
             child_id.file,
-            on_delete.range,
+            child.abs(on_delete.range),
             format!(
                 "`{}.{}` ends a cascade chain of depth {depth} (max {max}): deleting a `{}` row deletes down the chain {}",
                 child.name.name,

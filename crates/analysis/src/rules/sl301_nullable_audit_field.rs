@@ -57,7 +57,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             let Some(kind) = audit_field_kind(&ctx.config.audit.fields, &field.name.name) else {
                 continue;
             };
-            let Some(modifier) = field.modifier_range else {
+            let Some(modifier) = field.modifier_range.map(|r| model.abs(r)) else {
                 continue;
             };
             let mut edits = vec![Edit::Replace {
@@ -79,7 +79,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             if let Some(text) = addition {
                 edits.push(Edit::Replace {
                     file: id.file,
-                    range: TextRange::empty(field.attr_insert),
+                    range: TextRange::empty(model.abs_offset(field.attr_insert)),
                     content: text.to_string(),
                 });
             }

@@ -69,7 +69,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     &AUDIT_FIELD_WITHOUT_DEFAULT,
                     id.file,
-                    field.name.range,
+                    model.abs(field.name.range),
                     format!(
                         "audit field `{}.{}` has no {missing}",
                         model.name.name, field.name.name
@@ -80,7 +80,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     applicability: Applicability::Safe,
                     edits: vec![Edit::Replace {
                         file: id.file,
-                        range: TextRange::empty(field.attr_insert),
+                        range: TextRange::empty(model.abs_offset(field.attr_insert)),
                         content: format!(" {attribute}"),
                     }],
                 }),

@@ -83,11 +83,17 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 if m.kind == schemalint_syntax::ast::ModelKind::CompositeType {
                     continue;
                 }
-                (m.name.name.as_str(), m.schema.as_ref())
+                (
+                    m.name.name.as_str(),
+                    m.schema.as_ref().map(|(s, r)| (s, m.abs(*r))),
+                )
             }
             Decl::Enum(id) => {
                 let e = ctx.schema.enum_(id);
-                (e.name.name.as_str(), e.schema.as_ref())
+                (
+                    e.name.name.as_str(),
+                    e.schema.as_ref().map(|(s, r)| (s, *r)),
+                )
             }
         };
         let module = ctx.schema.module(decl);
@@ -117,7 +123,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         &FOREIGN_DB_SCHEMA,
                         file,
-                        *attr_range,
+                        attr_range,
                         format!("`{name}` is in db schema `{db_schema}`, which the datasource's `schemas` does not list"),
                     )
                     .with_related(ds_file, ds.name.range, "the datasource is declared here"),
@@ -130,7 +136,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::new(
                     &FOREIGN_DB_SCHEMA,
                     file,
-                    *attr_range,
+                    attr_range,
                     format!(
                         "`{name}` belongs to module `{module}` but is placed in db schema `{db_schema}`, which module `{owner}` owns"
                     ),

@@ -56,10 +56,12 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
         let model = ctx.schema.model(from_id);
         let target = ctx.schema.model(to_id);
-        let range = field
-            .type_name
-            .as_ref()
-            .map_or(field.name.range, |t| t.range);
+        let range = model.abs(
+            field
+                .type_name
+                .as_ref()
+                .map_or(field.name.range, |t| t.range),
+        );
         out.push(
             Diagnostic::new(
                 &UNDECLARED_MODULE_DEPENDENCY,
@@ -70,7 +72,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     model.name.name, field.name.name, target.name.name
                 ),
             )
-            .with_related(to_id.file, target.name.range, format!("`{}` is declared in module `{to}`", target.name.name)),
+            .with_related(to_id.file, target.name_range(), format!("`{}` is declared in module `{to}`", target.name.name)),
         );
     }
 }
