@@ -48,6 +48,11 @@ pub(crate) fn migration_diagnostics(db: &dyn Db) -> Arc<ByFile> {
     for rule in rules::MIGRATION_RULES {
         rule(db, &mut out);
     }
+    debug_assert!(
+        out.iter()
+            .all(|d| matches!(d.file.kind(db), FileKind::Migration | FileKind::Down)),
+        "migration rules must anchor findings in migration SQL; file_diagnostics of other files skips them"
+    );
     group(out)
 }
 
@@ -61,15 +66,15 @@ pub(crate) fn file_diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnos
     if file.kind(db) == FileKind::Schema {
         rules::sl001_syntax_error::check(db, file, &mut out);
     }
-    let kind = file.kind(db);
-    if !matches!(kind, FileKind::Migration | FileKind::Down) {
-        if let Some(found) = schema_diagnostics(db).get(&file) {
-            out.extend(found.iter().cloned());
-        }
-    }
-    if let Some(found) = migration_diagnostics(db).get(&file) {
-        out.extend(found.iter().cloned());
-    }
+    // Each file reads only the half of the rules that can anchor findings
+    // in it. A schema file that read the migration half would, after every
+    // keystroke, wait for salsa to check that none of hundreds of
+    // migrations changed before its own diagnostics could go out.
+    let found = match file.kind(db) {
+        FileKind::Migration | FileKind::Down => migration_diagnostics(db).get(&file),
+        FileKind::Schema | FileKind::MigrationLock => schema_diagnostics(db).get(&file),
+    };
+    out.extend(found.into_iter().flatten().cloned());
     let config = db.workspace().config(db).clone();
     out.retain(|d| is_enabled(&config.rules, d.rule));
     let suppressions = suppression::suppressions(db, file);

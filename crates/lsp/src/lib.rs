@@ -13,7 +13,7 @@
 mod convert;
 mod framing;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -232,14 +232,46 @@ struct At {
 }
 
 /// Computes and publishes diagnostics for every workspace file, unless a
-/// newer change supersedes this one.
+/// newer change supersedes this one. The open documents go first: they are
+/// what the user is looking at, and an edit to one rarely changes the
+/// diagnostics of the hundreds of migration files behind it, which are
+/// checked (and, if changed, published) afterwards.
 async fn publish(client: &Client, shared: &Mutex<State>) {
+    let Some(generation) = publish_some(client, shared, None, Scope::Open).await else {
+        return;
+    };
+    publish_some(client, shared, Some(generation), Scope::Rest).await;
+}
+
+/// Which files a round of [`publish_some`] covers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// The files open in the editor.
+    Open,
+    /// Every other file; this round also clears files that left the
+    /// workspace.
+    Rest,
+}
+
+/// One round of [`publish`] over the files of `scope`. Returns the
+/// generation it published, or `None` when a newer change superseded it
+/// (or, with `after`, superseded the round before).
+async fn publish_some(
+    client: &Client,
+    shared: &Mutex<State>,
+    after: Option<u64>,
+    scope: Scope,
+) -> Option<u64> {
     // Everything is taken under one lock. Once the snapshot exists, this
     // task must not lock the state again until the snapshot is dropped: a
     // `didChange` holding the lock waits in `set_file` for every snapshot
-    // to go, so locking here would deadlock (it did, in CI).
+    // to go, so locking here would deadlock (it did, in CI). That is why
+    // each round takes its own snapshot.
     let (generation, analysis, root, encoding, versions, mut converted) = {
         let mut state = lock(shared);
+        if after.is_some_and(|g| g != state.generation) {
+            return None;
+        }
         let versions: HashMap<String, i32> = state
             .docs
             .iter()
@@ -255,10 +287,12 @@ async fn publish(client: &Client, shared: &Mutex<State>) {
             converted,
         )
     };
-    let Some(root) = root else { return };
+    let root = root?;
     let root_dir = root.clone();
+    let open: HashSet<String> = versions.keys().cloned().collect();
     let computed = tokio::task::spawn_blocking(move || {
-        let result = collect_diagnostics(&analysis, &root, encoding, &mut converted);
+        let wanted = |rel: &str| open.contains(rel) == (scope == Scope::Open);
+        let result = collect_diagnostics(&analysis, &root, encoding, &mut converted, wanted);
         (result, converted)
     })
     .await;
@@ -269,17 +303,17 @@ async fn publish(client: &Client, shared: &Mutex<State>) {
     let by_file = match computed {
         Ok(Ok(by_file)) => by_file,
         // A newer change cancelled this round; its own round follows.
-        Ok(Err(_cancelled)) => return,
+        Ok(Err(_cancelled)) => return None,
         Err(e) => {
             let message = format!("schemalint failed computing diagnostics: {}", join_error(e));
             client.log_message(lsp::MessageType::ERROR, message).await;
-            return;
+            return None;
         }
     };
     let to_publish = {
         let mut state = lock(shared);
         if state.generation != generation {
-            return;
+            return None;
         }
         // Only what changed goes out: a file whose diagnostics differ from
         // the last ones sent, or an open document at a new version (so the
@@ -287,7 +321,7 @@ async fn publish(client: &Client, shared: &Mutex<State>) {
         // every keystroke cost more than the analysis in workspaces with
         // hundreds of migrations.
         let mut out: Vec<(lsp::Uri, Vec<lsp::Diagnostic>, Option<i32>)> = Vec::new();
-        let mut published = HashMap::new();
+        let mut seen = HashSet::new();
         for (rel, (uri, diags)) in by_file {
             let version = versions.get(&rel).copied();
             let unchanged = match state.published.get(&rel) {
@@ -298,21 +332,36 @@ async fn publish(client: &Client, shared: &Mutex<State>) {
             if !unchanged {
                 out.push((uri, diags.to_vec(), version));
             }
-            published.insert(rel, (version, diags));
+            seen.insert(rel.clone());
+            state.published.insert(rel, (version, diags));
         }
-        for (rel, (_, old)) in &state.published {
-            if !published.contains_key(rel) && !old.is_empty() {
-                if let Some(uri) = lsp::Uri::from_file_path(root_dir.join(rel)) {
-                    out.push((uri, Vec::new(), versions.get(rel).copied()));
+        if scope == Scope::Rest {
+            // A file neither round saw has left the workspace (or is an open
+            // document that stopped being one): clear what it showed.
+            let gone: Vec<String> = state
+                .published
+                .keys()
+                .filter(|rel| !seen.contains(*rel) && !versions.contains_key(*rel))
+                .cloned()
+                .collect();
+            for rel in gone {
+                let Some((_, old)) = state.published.remove(&rel) else {
+                    continue;
+                };
+                if old.is_empty() {
+                    continue;
+                }
+                if let Some(uri) = lsp::Uri::from_file_path(root_dir.join(&rel)) {
+                    out.push((uri, Vec::new(), None));
                 }
             }
         }
-        state.published = published;
         out
     };
     for (uri, diags, version) in to_publish {
         client.publish_diagnostics(uri, diags, version).await;
     }
+    Some(generation)
 }
 
 fn lock(shared: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
@@ -338,11 +387,14 @@ struct Converted {
 
 type Conversions = HashMap<SourceFile, Converted>;
 
+/// The LSP diagnostics of the files whose workspace-relative path is
+/// `wanted`.
 fn collect_diagnostics(
     analysis: &Analysis,
     root: &Path,
     encoding: Encoding,
     converted: &mut Conversions,
+    wanted: impl Fn(&str) -> bool,
 ) -> Result<FileDiagnostics, schemalint_analysis::Cancelled> {
     let mut out = FileDiagnostics::new();
     // The line index is a query, so it is built once per text, not once
@@ -354,9 +406,12 @@ fn collect_diagnostics(
     };
     let text_id = |file: SourceFile| analysis.text(file).clone();
     let files = analysis.files();
-    let current: std::collections::HashSet<SourceFile> = files.iter().copied().collect();
+    let current: HashSet<SourceFile> = files.iter().copied().collect();
     converted.retain(|file, _| current.contains(file));
     for file in files {
+        if !wanted(analysis.path(file)) {
+            continue;
+        }
         let source = analysis.diagnostics_shared(file)?;
         let mut texts = vec![text_id(file)];
         for d in source.iter() {
