@@ -778,3 +778,56 @@ async fn fix_all_is_resolved_on_demand_when_the_client_can() {
     }
     assert_eq!(fix_alls[0], fix_alls[1]);
 }
+
+/// After a keystroke, the open document's diagnostics go out before those
+/// of any other file: the user is looking at it. An edit that also changes
+/// another file's findings (here a model declared twice, which SL401 flags
+/// in both files) still reaches that file, right after.
+#[tokio::test]
+async fn the_open_document_is_published_first() {
+    let (_dir, root) = workspace();
+    let mut client = Client::start();
+    initialize(&mut client, &root).await;
+    let qms = root.join("src/qms/schema.prisma");
+    let core = uri(&root.join("src/core/schema.prisma"));
+    let text = std::fs::read_to_string(&qms).unwrap();
+    open(&mut client, &uri(&qms), &text, 1).await;
+    // The first round covers every file; wait until it has.
+    let (qms_uri, core_uri) = (uri(&qms), core.clone());
+    client
+        .published_until(|latest| latest.contains_key(&qms_uri) && latest.contains_key(&core_uri))
+        .await;
+
+    let twice = format!("{text}\nmodel Organization {{\n  id String @id\n}}\n");
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri(&qms), "version": 2},
+                "contentChanges": [{"text": twice}],
+            }),
+        )
+        .await;
+    // Publishes of the first round may still be on their way (migration
+    // files, in no fixed order); the edit's round is told apart by the
+    // document's version and by the new finding in the other file.
+    let mut order = Vec::new();
+    loop {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(20), client.read())
+            .await
+            .expect("both files are published after the edit");
+        if msg["method"] != "textDocument/publishDiagnostics" {
+            continue;
+        }
+        let params = &msg["params"];
+        let file = params["uri"].as_str().unwrap();
+        if file == qms_uri && params["version"] == 2 {
+            order.push("open document");
+        }
+        if file == core && codes(params).iter().any(|c| c == "SL401") {
+            order.push("other file");
+            break;
+        }
+    }
+    assert_eq!(order, ["open document", "other file"]);
+}
