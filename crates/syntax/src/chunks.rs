@@ -107,8 +107,13 @@ pub(crate) fn cuts(text: &[u8], target: usize) -> Vec<Cut> {
 pub(crate) enum Job {
     /// Parse from scratch.
     Fresh,
-    /// Parse again, reusing this (already edited) tree of the old text.
-    Incremental(Tree),
+    /// Parse again, reusing the old text's tree (already told of `edit`);
+    /// `errors` are the old chunk's, at their offsets in the old text.
+    Incremental {
+        tree: Tree,
+        errors: Vec<SyntaxError>,
+        edit: InputEdit,
+    },
 }
 
 /// Parses the chunks between `cuts` that `jobs` names, on up to as many
@@ -140,12 +145,19 @@ pub(crate) fn run(
             .expect("one range inside the text is always a valid set");
         let old = match job {
             Job::Fresh => None,
-            Job::Incremental(tree) => Some(tree),
+            Job::Incremental { tree, .. } => Some(tree),
         };
         let tree = parser
             .parse(text.as_bytes(), old)
             .expect("the parser has a language and no timeout or cancellation flag");
-        let errors = errors::collect(tree.root_node(), text);
+        let errors = match job {
+            Job::Fresh => errors::collect(tree.root_node(), text),
+            Job::Incremental {
+                tree: old,
+                errors: old_errors,
+                edit,
+            } => errors::collect_incremental(&tree, text, old, old_errors, edit),
+        };
         Chunk {
             bytes: range,
             tree,

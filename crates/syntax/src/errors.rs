@@ -5,13 +5,95 @@ use tree_sitter::Node;
 use crate::{SyntaxError, TextRange};
 
 pub(crate) fn collect(root: Node<'_>, src: &str) -> Vec<SyntaxError> {
-    let kinds = Kinds::get();
     let mut errors = Vec::new();
+    collect_in(root, src, &mut errors);
+    errors.sort_by_key(|e| (e.range.start, e.range.end));
+    errors
+}
+
+/// The errors of a tree that an incremental parse made from `old` (the
+/// previous tree, already told of `edit`), given the errors of the previous
+/// text. Only the top-level blocks the edit touched, or whose structure
+/// changed (tree-sitter's changed ranges), are walked again; every other
+/// block is the same subtree at the same or a moved place, so its errors
+/// are the old ones, moved. A block takes old errors only when it stands
+/// apart from its neighbours (an error on a shared boundary could belong to
+/// either), so every error is found exactly once.
+pub(crate) fn collect_incremental(
+    new: &tree_sitter::Tree,
+    src: &str,
+    old: &tree_sitter::Tree,
+    old_errors: &[SyntaxError],
+    edit: &tree_sitter::InputEdit,
+) -> Vec<SyntaxError> {
+    let root = new.root_node();
+    if root.is_error() || root.is_missing() || old.root_node().is_error() {
+        return collect(root, src);
+    }
+    let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
+    let mut dirty: Vec<(usize, usize)> = new
+        .changed_ranges(old)
+        .map(|r| (r.start_byte, r.end_byte))
+        .collect();
+    // Tree-sitter already counts re-lexed tokens as changed; the edit's own
+    // range is added so that a message quoting edited text never survives
+    // on that assumption alone.
+    dirty.push((edit.start_byte, edit.new_end_byte));
+    let touched = |s: usize, e: usize| dirty.iter().any(|&(a, b)| a <= e && s <= b);
+
+    let mut errors = Vec::new();
+    let mut cursor = root.walk();
+    let children: Vec<Node<'_>> = root.children(&mut cursor).collect();
+    for (i, child) in children.iter().enumerate() {
+        let (s, e) = (child.start_byte(), child.end_byte());
+        let apart = i.checked_sub(1).is_none_or(|p| children[p].end_byte() < s)
+            && children.get(i + 1).is_none_or(|n| e < n.start_byte());
+        let before = e < edit.start_byte;
+        let after = s > edit.new_end_byte;
+        if !apart || touched(s, e) || !(before || after) {
+            collect_in(*child, src, &mut errors);
+            continue;
+        }
+        // The block's place in the old text, and its errors there.
+        let back = |o: usize| {
+            if after {
+                (o as isize - delta) as usize
+            } else {
+                o
+            }
+        };
+        let (old_s, old_e) = (back(s), back(e));
+        let first = old_errors.partition_point(|x| x.range.start < old_s);
+        for x in old_errors[first..]
+            .iter()
+            .take_while(|x| x.range.start <= old_e)
+            .filter(|x| x.range.end <= old_e)
+        {
+            let forward = |o: usize| {
+                if after {
+                    (o as isize + delta) as usize
+                } else {
+                    o
+                }
+            };
+            errors.push(SyntaxError {
+                range: TextRange::new(forward(x.range.start), forward(x.range.end)),
+                message: x.message.clone(),
+            });
+        }
+    }
+    errors.sort_by_key(|e| (e.range.start, e.range.end));
+    errors
+}
+
+/// Adds the errors at and below `top` to `errors`, unsorted.
+fn collect_in(top: Node<'_>, src: &str, errors: &mut Vec<SyntaxError>) {
+    let kinds = Kinds::get();
     // A depth-first walk with one cursor. It enters a node only where an
     // error may be: below a node with an error, or in the blocks that hold
     // fields, because a field without a type is not an ERROR node. Kinds are
     // compared by id; this walk runs on every keystroke.
-    let mut cursor = root.walk();
+    let mut cursor = top.walk();
     loop {
         let node = cursor.node();
         let mut enter = false;
@@ -47,8 +129,7 @@ pub(crate) fn collect(root: Node<'_>, src: &str) -> Vec<SyntaxError> {
                 break;
             }
             if !cursor.goto_parent() {
-                errors.sort_by_key(|e| (e.range.start, e.range.end));
-                return errors;
+                return;
             }
         }
     }

@@ -201,7 +201,11 @@ pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: us
                 Some(c) if inside => {
                     let mut tree = c.tree.clone();
                     tree.edit(&edit);
-                    chunks::Job::Incremental(tree)
+                    chunks::Job::Incremental {
+                        tree,
+                        errors: c.errors.clone(),
+                        edit,
+                    }
                 }
                 _ => chunks::Job::Fresh,
             };

@@ -229,3 +229,73 @@ fn documented_declarations_agree_with_docs_on_every_schema() {
         }
     }
 }
+
+/// A session of random keystrokes and deletions, each parsed from the
+/// previous result, ends every step with the tree and errors of a fresh
+/// parse. The keys are mostly the ones that break and mend structure
+/// (braces, quotes, `@`, line breaks), so the session spends its time in
+/// broken code, where incremental error collection reuses the errors of
+/// blocks the edit did not reach. A fixed seed keeps it reproducible.
+#[test]
+fn random_typing_reparses_like_a_fresh_parse() {
+    const KEYS: &[&str] = &[
+        "{", "}", "(", ")", "[", "]", "\"", "@", "@@", "?", "\n", " ", "=", "x", "Int", "/", "//",
+        "é",
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = move |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    let mut steps = 0;
+    for path in all_schemas().iter().take(12) {
+        let Ok(start) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for chunk_bytes in [1 << 30, SMALL_CHUNKS] {
+            let mut text = start.clone();
+            let mut current = parse_in_chunks(text.as_str(), chunk_bytes);
+            for _ in 0..40 {
+                let mut at = next(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if next(3) == 0 && at < text.len() {
+                    let mut end = at + 1;
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    text.replace_range(at..end, "");
+                } else {
+                    text.insert_str(at, KEYS[next(KEYS.len())]);
+                }
+                current = reparse_in_chunks(text.as_str(), &current, chunk_bytes);
+                let fresh = parse_in_chunks(text.as_str(), chunk_bytes);
+                assert!(
+                    same(&current, &fresh),
+                    "{}: step {steps} reparsed differently (chunks of {chunk_bytes} bytes)",
+                    path.display()
+                );
+                steps += 1;
+            }
+        }
+    }
+    assert!(steps > 500);
+}
+
+/// An edit that changes text but no structure (a letter replaced by
+/// another) must still refresh the messages that quote that text.
+#[test]
+fn replacing_a_letter_refreshes_the_message_that_quotes_it() {
+    let before = "model A {\n  id Int @id\n  status\n}\n\nmodel B {\n  id Int @id\n}\n";
+    let after = before.replace("status", "statuz");
+    for chunk_bytes in [1 << 30, 16] {
+        let old = parse_in_chunks(before, chunk_bytes);
+        let new = reparse_in_chunks(after.as_str(), &old, chunk_bytes);
+        let messages: Vec<&str> = new.errors().iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(messages, ["expected a field type after `statuz`"]);
+        assert!(same(&new, &parse_in_chunks(after.as_str(), chunk_bytes)));
+    }
+}
