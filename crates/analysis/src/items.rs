@@ -46,16 +46,6 @@ pub struct RelRange {
     end: usize,
 }
 
-impl RelRange {
-    pub fn len(&self) -> usize {
-        self.end - self.start
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.start == self.end
-    }
-}
-
 /// An offset inside a model, counted from the model's base.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct RelOffset(usize);

@@ -3,8 +3,9 @@
 //! Each schema of the repository (and of the shared corpus beside it, as in
 //! CI) goes through a short editing session: opened, then edited three
 //! times. After every edit the items of the session, where unchanged models
-//! come from the cache moved to their new offsets, are compared with the
-//! items of a new host that lowers the same text from scratch.
+//! come from the cache (shared, at their new place in the file), are
+//! compared with the items of a new host that lowers the same text from
+//! scratch.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

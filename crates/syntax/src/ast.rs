@@ -23,7 +23,7 @@ macro_rules! ast_node {
 
         impl<'a> $name<'a> {
             pub fn cast(node: Node<'a>, src: &'a str) -> Option<Self> {
-                matches!(node.kind(), $($kind)|+).then_some(Self { node, src })
+                matches!(kind(node), $($kind)|+).then_some(Self { node, src })
             }
 
             /// The underlying tree-sitter node.
@@ -131,6 +131,27 @@ impl<'a> Name<'a> {
 }
 
 /// Children of `node` that cast to `T`, in order.
+/// The kind of a node, as `Node::kind` gives it, from a table built once:
+/// `Node::kind` measures and validates the C string of the name on every
+/// call, and the casts ask for it on every node they look at.
+fn kind(node: Node<'_>) -> &'static str {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let language = crate::language();
+        (0..language.node_kind_count())
+            .map(|id| {
+                let id = u16::try_from(id).unwrap_or(u16::MAX);
+                language.node_kind_for_id(id).unwrap_or("")
+            })
+            .collect()
+    });
+    // ERROR nodes use an id past the table.
+    names
+        .get(usize::from(node.kind_id()))
+        .copied()
+        .unwrap_or_else(|| node.kind())
+}
+
 fn children<'a, T: 'a>(
     node: Node<'a>,
     src: &'a str,
@@ -190,7 +211,7 @@ fn doc_comments(node: Node<'_>, src: &str) -> Option<String> {
     let mut prev = node.prev_sibling();
     let mut expected_row = node.start_position().row;
     while let Some(p) = prev {
-        match p.kind() {
+        match kind(p) {
             "doc_comment" if p.end_position().row + 1 >= expected_row => {
                 first = Some(p);
                 expected_row = p.start_position().row;
@@ -319,7 +340,7 @@ impl<'a> SourceFile<'a> {
             let mut run: Option<(Node<'a>, Node<'a>)> = None;
             let mut cursor = root.walk();
             for node in root.children(&mut cursor) {
-                if node.kind() == "doc_comment" {
+                if kind(node) == "doc_comment" {
                     run = match run {
                         Some((first, last))
                             if last.end_position().row + 1 >= node.start_position().row =>
@@ -378,7 +399,7 @@ impl<'a> SourceFile<'a> {
             let mut cursor = root.walk();
             let mut stack = vec![root];
             while let Some(node) = stack.pop() {
-                if matches!(node.kind(), "comment" | "doc_comment") {
+                if matches!(kind(node), "comment" | "doc_comment") {
                     out.push((node.range().into(), &self.src[node.byte_range()]));
                     continue;
                 }
@@ -412,7 +433,7 @@ impl ModelKind {
 
 impl<'a> ModelDecl<'a> {
     pub fn kind(&self) -> ModelKind {
-        match self.node.kind() {
+        match kind(self.node) {
             "view_declaration" => ModelKind::View,
             "type_declaration" => ModelKind::CompositeType,
             _ => ModelKind::Model,
@@ -467,13 +488,13 @@ impl Body<'_> {
     /// The range of the closing `}`, if the parser found one.
     pub fn close_brace(&self) -> Option<TextRange> {
         let last = self.node.child(self.node.child_count().checked_sub(1)?)?;
-        (last.kind() == "}" && !last.is_missing()).then(|| last.range().into())
+        (kind(last) == "}" && !last.is_missing()).then(|| last.range().into())
     }
 
     /// The range of the opening `{`.
     pub fn open_brace(&self) -> Option<TextRange> {
         let first = self.node.child(0)?;
-        (first.kind() == "{").then(|| first.range().into())
+        (kind(first) == "{").then(|| first.range().into())
     }
 
     pub fn text(&self) -> &str {
@@ -533,7 +554,7 @@ pub enum ConfigKind {
 
 impl<'a> ConfigDecl<'a> {
     pub fn kind(&self) -> ConfigKind {
-        if self.node.kind() == "datasource_declaration" {
+        if kind(self.node) == "datasource_declaration" {
             ConfigKind::Datasource
         } else {
             ConfigKind::Generator
@@ -608,11 +629,11 @@ impl<'a> TypeRef<'a> {
     }
 
     pub fn is_unsupported(&self) -> bool {
-        field_child(self.node, "base").is_some_and(|n| n.kind() == "unsupported_type")
+        field_child(self.node, "base").is_some_and(|n| kind(n) == "unsupported_type")
     }
 
     pub fn arity(&self) -> Arity {
-        match field_child(self.node, "modifier").map(|n| n.kind()) {
+        match field_child(self.node, "modifier").map(kind) {
             Some("optional_modifier") => Arity::Optional,
             Some("list_modifier") => Arity::List,
             _ => Arity::Required,
@@ -628,7 +649,7 @@ impl<'a> TypeRef<'a> {
 impl<'a> Attribute<'a> {
     /// `true` for `@@...` block attributes.
     pub fn is_block(&self) -> bool {
-        self.node.kind() == "block_attribute"
+        kind(self.node) == "block_attribute"
     }
 
     /// The attribute name node (without `@`, with a datasource prefix such as
@@ -705,7 +726,7 @@ pub enum Expr<'a> {
 
 impl<'a> Expr<'a> {
     pub fn cast(node: Node<'a>, src: &'a str) -> Option<Self> {
-        Some(match node.kind() {
+        Some(match kind(node) {
             "string" => Expr::String(StringLit { node, src }),
             "number" => Expr::Number(node, &src[node.byte_range()]),
             "boolean" => Expr::Boolean(&src[node.byte_range()] == "true", node),
