@@ -231,16 +231,37 @@ struct At {
     offset: usize,
 }
 
-/// Computes and publishes diagnostics for every workspace file, unless a
-/// newer change supersedes this one. The open documents go first: they are
-/// what the user is looking at, and an edit to one rarely changes the
-/// diagnostics of the hundreds of migration files behind it, which are
-/// checked (and, if changed, published) afterwards.
-async fn publish(client: &Client, shared: &Mutex<State>) {
-    let Some(generation) = publish_some(client, shared, None, Scope::Open).await else {
-        return;
-    };
-    publish_some(client, shared, Some(generation), Scope::Rest).await;
+/// How long typing must pause before the files that are not open get their
+/// diagnostics again. An edit rarely changes them, but checking that it did
+/// not still means asking salsa about every migration; during a burst of
+/// keystrokes that work would compete with the next keystroke's analysis
+/// (and, on a small machine, with the editor reading the last one's).
+const REST_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The publisher task: for each change, computes and publishes the open
+/// documents' diagnostics, then, once no newer change has arrived for
+/// [`REST_AFTER`], those of every other file. A newer change cancels a
+/// round that is still computing (salsa), and a round whose change has been
+/// superseded publishes nothing.
+async fn publisher(client: Client, shared: Arc<Mutex<State>>, changed: Arc<tokio::sync::Notify>) {
+    let mut woken = false;
+    loop {
+        if !woken {
+            changed.notified().await;
+        }
+        woken = false;
+        let Some(generation) = publish_some(&client, &shared, None, Scope::Open).await else {
+            continue;
+        };
+        tokio::select! {
+            () = changed.notified() => {
+                woken = true;
+                continue;
+            }
+            () = tokio::time::sleep(REST_AFTER) => {}
+        }
+        publish_some(&client, &shared, Some(generation), Scope::Rest).await;
+    }
 }
 
 /// Which files a round of [`publish_some`] covers.
@@ -574,12 +595,7 @@ impl LanguageServer for Backend {
             self.state.clone(),
             self.changed.clone(),
         );
-        tokio::spawn(async move {
-            loop {
-                changed.notified().await;
-                publish(&client, &state).await;
-            }
-        });
+        tokio::spawn(publisher(client, state, changed));
         // Watch the files that change the analysis but may not be open.
         let watchers = [
             "**/*.prisma",
