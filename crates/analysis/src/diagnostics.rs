@@ -26,11 +26,16 @@ fn group(out: Vec<Diagnostic>) -> Arc<ByFile> {
 pub(crate) fn schema_diagnostics(db: &dyn Db) -> Arc<ByFile> {
     let schema = semantic::schema(db);
     let config = db.workspace().config(db);
-    let ctx = rules::Ctx::new(db, schema, config);
-    let mut out = Vec::new();
-    for rule in rules::WORKSPACE_RULES {
+    let ctx = rules::Ctx::new(schema, config);
+    // The rules are independent, so they run on all cores; their findings
+    // are joined in rule order, as one thread would give them.
+    let found = crate::parallel_map(rules::WORKSPACE_RULES, 1, |rule| {
+        let mut out = Vec::new();
         rule(&ctx, &mut out);
-    }
+        out
+    });
+    let mut out: Vec<Diagnostic> = found.into_iter().flatten().collect();
+    rules::LOCK_RULE(db, &ctx, &mut out);
     debug_assert!(
         out.iter()
             .all(|d| !matches!(d.file.kind(db), FileKind::Migration | FileKind::Down)),

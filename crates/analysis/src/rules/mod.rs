@@ -51,10 +51,9 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::items::{FieldItem, ModelItem, RelIdent};
 use crate::semantic::{Decl, Schema};
 
-/// What workspace rules see.
+/// What workspace rules see. It holds no database handle, so the rules can
+/// run on several threads at once (see `diagnostics::schema_diagnostics`).
 pub(crate) struct Ctx<'a> {
-    /// The database, for rules that read migration files.
-    pub(crate) db: &'a dyn crate::db::Db,
     pub(crate) schema: &'a Schema,
     pub(crate) config: &'a Config,
     /// `[audit] models`, compiled once per run rather than once per model.
@@ -62,7 +61,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub(crate) fn new(db: &'a dyn crate::db::Db, schema: &'a Schema, config: &'a Config) -> Self {
+    pub(crate) fn new(schema: &'a Schema, config: &'a Config) -> Self {
         let mut builder = globset::GlobSetBuilder::new();
         for pattern in &config.audit.models {
             // Config loading already reported patterns that do not compile.
@@ -71,7 +70,6 @@ impl<'a> Ctx<'a> {
             }
         }
         Ctx {
-            db,
             schema,
             config,
             audit_models: builder
@@ -100,9 +98,13 @@ pub(crate) const WORKSPACE_RULES: &[WorkspaceRule] = &[
     sl403_foreign_db_schema::check,
     sl404_undeclared_module_dependency::check,
     sl405_conflicting_datasource::check,
-    // It compares the lock file with the datasource, so it reads the schema.
-    sl504_migration_lock_mismatch::check,
 ];
+
+/// The one schema rule that also reads a file the semantic model does not
+/// hold (the migration lock), so it takes the database and runs on the
+/// query's own thread, after the others.
+pub(crate) const LOCK_RULE: fn(&dyn crate::db::Db, &Ctx<'_>, &mut Vec<Diagnostic>) =
+    sl504_migration_lock_mismatch::check;
 
 /// A migration rule: reads migration files only, never the schema, so an
 /// edit of a schema file does not run it again.

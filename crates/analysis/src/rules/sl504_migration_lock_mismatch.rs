@@ -31,8 +31,7 @@ declare_rule! {
     pub static MIGRATION_LOCK_MISMATCH = { code: "SL504", name: "migration-lock-mismatch", severity: Error, fix: None };
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let db = ctx.db;
+pub(crate) fn check(db: &dyn crate::db::Db, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(ds) = ctx.schema.datasource() else {
         return;
     };
