@@ -175,6 +175,17 @@ pub(crate) fn audit_field_kind(configured: &[String], field: &str) -> Option<Aud
     // Compared character by character without building strings: this runs
     // for every field of every model on every keystroke.
     fn same(a: &str, b: &str) -> bool {
+        if a.is_ascii() && b.is_ascii() {
+            // Names are almost always ASCII: bytes, without Unicode case
+            // mapping, and most names differ in length at once.
+            fn bytes(s: &str) -> impl Iterator<Item = u8> + '_ {
+                s.bytes().filter(|c| *c != b'_')
+            }
+            return bytes(a).count() == bytes(b).count()
+                && bytes(a)
+                    .zip(bytes(b))
+                    .all(|(x, y)| x.eq_ignore_ascii_case(&y));
+        }
         fn norm(s: &str) -> impl Iterator<Item = char> + '_ {
             s.chars().filter(|c| *c != '_').flat_map(char::to_lowercase)
         }
@@ -312,6 +323,24 @@ pub fn is_known_selector(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audit_fields_match_ignoring_case_and_underscores() {
+        let configured: Vec<String> = ["createdAt", "createdBy", "updated_at", "géréPar"]
+            .map(String::from)
+            .to_vec();
+        let kind = |f: &str| audit_field_kind(&configured, f);
+        assert_eq!(kind("created_at"), Some(AuditField::CreatedAt));
+        assert_eq!(kind("CREATEDAT"), Some(AuditField::CreatedAt));
+        assert_eq!(kind("createdBy"), Some(AuditField::Other));
+        assert_eq!(kind("updatedAt"), Some(AuditField::UpdatedAt));
+        assert_eq!(kind("__updated__at__"), Some(AuditField::UpdatedAt));
+        // Non-ASCII names compare with Unicode case mapping.
+        assert_eq!(kind("GÉRÉ_PAR"), Some(AuditField::Other));
+        assert_eq!(kind("createdAtX"), None);
+        assert_eq!(kind("created"), None);
+        assert_eq!(kind("geréPar"), None);
+    }
 
     #[test]
     fn every_rule_has_a_complete_manual() {
