@@ -274,9 +274,9 @@ enum Scope {
     Rest,
 }
 
-/// One round of [`publish`] over the files of `scope`. Returns the
+/// One half of a [`publisher`] round: the files of `scope`. Returns the
 /// generation it published, or `None` when a newer change superseded it
-/// (or, with `after`, superseded the round before).
+/// (or, with `after`, superseded the first half).
 async fn publish_some(
     client: &Client,
     shared: &Mutex<State>,
@@ -357,8 +357,8 @@ async fn publish_some(
             state.published.insert(rel, (version, diags));
         }
         if scope == Scope::Rest {
-            // A file neither round saw has left the workspace (or is an open
-            // document that stopped being one): clear what it showed.
+            // A file that this half did not see and that is not open has
+            // left the workspace: clear what it showed.
             let gone: Vec<String> = state
                 .published
                 .keys()
