@@ -28,6 +28,8 @@ pub(crate) const CHUNK_BYTES: usize = 64 * 1024;
 pub(crate) struct Chunk {
     /// The bytes of the text this chunk covers; chunks tile the text.
     pub(crate) bytes: Range<usize>,
+    /// The row its first byte is on.
+    pub(crate) row: usize,
     pub(crate) tree: Tree,
     /// This chunk's errors, in source order.
     pub(crate) errors: Vec<SyntaxError>,
@@ -47,22 +49,84 @@ pub(crate) struct Cut {
 /// and nothing is left open. Braces inside strings and comments are not
 /// counted. A file with an unclosed brace is simply cut less often.
 pub(crate) fn cuts(text: &[u8], target: usize) -> Vec<Cut> {
-    let mut cuts = vec![Cut { at: 0, row: 0 }];
+    let start = Cut { at: 0, row: 0 };
+    let mut cuts = vec![start];
     if text.len() < 2 * target {
         return cuts;
     }
+    scan(text, target, start, &mut cuts, |_| false);
+    cuts
+}
+
+/// The cuts of `new`, given `old`, the cuts of the text before `edit` made
+/// it `new`, at the same `target`; the same as [`cuts`] of `new`, without
+/// reading the whole text. The cuts before the edit stay: the scan that
+/// placed them read only text the edit left alone. The scan resumes at the
+/// last of them, and once it places a cut past the edit where the old text
+/// had one, every later cut is the old one moved: the scanner is in the
+/// same state at every cut (outside any block, string or comment, at the
+/// start of a line), and the text after it is the same.
+pub(crate) fn recut(
+    new: &[u8],
+    target: usize,
+    old: &[Cut],
+    old_len: usize,
+    edit: &InputEdit,
+) -> Vec<Cut> {
+    if old_len < 2 * target || new.len() < 2 * target || old.len() < 2 {
+        return cuts(new, target);
+    }
+    // At least the first cut, at 0, stays.
+    let keep = old
+        .partition_point(|c| c.at <= edit.start_byte && c.at < new.len())
+        .max(1);
+    let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
+    let rows = edit.new_end_position.row as isize - edit.old_end_position.row as isize;
+    let mut out = old[..keep].to_vec();
+    let mut rest = None;
+    scan(new, target, old[keep - 1], &mut out, |cut| {
+        if cut.at < edit.new_end_byte {
+            return false;
+        }
+        let was = (cut.at as isize - delta) as usize;
+        rest = old.binary_search_by_key(&was, |c| c.at).ok().map(|j| j + 1);
+        rest.is_some()
+    });
+    if let Some(j) = rest {
+        out.extend(old[j..].iter().map(|c| Cut {
+            at: (c.at as isize + delta) as usize,
+            row: (c.row as isize + rows) as usize,
+        }));
+    }
+    out
+}
+
+/// Scans `text` from `from` (offset 0 or a cut), pushing every further cut
+/// onto `cuts`, until the end or until `stop` returns true for a cut just
+/// pushed.
+fn scan(
+    text: &[u8],
+    target: usize,
+    from: Cut,
+    cuts: &mut Vec<Cut>,
+    mut stop: impl FnMut(Cut) -> bool,
+) {
     let mut depth: usize = 0;
     let mut closed = false;
-    let mut row = 0;
-    let mut last = 0;
-    let mut i = 0;
+    let mut row = from.row;
+    let mut last = from.at;
+    let mut i = from.at;
     while i < text.len() {
         match text[i] {
             b'\n' => {
                 row += 1;
                 let next = i + 1;
                 if closed && depth == 0 && next - last >= target && next < text.len() {
-                    cuts.push(Cut { at: next, row });
+                    let cut = Cut { at: next, row };
+                    cuts.push(cut);
+                    if stop(cut) {
+                        return;
+                    }
                     last = next;
                 }
                 closed = false;
@@ -100,7 +164,6 @@ pub(crate) fn cuts(text: &[u8], target: usize) -> Vec<Cut> {
         }
         i += 1;
     }
-    cuts
 }
 
 /// What to do for one chunk of the new text.
@@ -160,6 +223,7 @@ pub(crate) fn run(
         };
         Chunk {
             bytes: range,
+            row: cuts[k].row,
             tree,
             errors,
         }
@@ -180,8 +244,10 @@ pub(crate) fn shifted(chunk: &Chunk, edit: &InputEdit) -> Chunk {
     let mut tree = chunk.tree.clone();
     tree.edit(edit);
     let move_by = |o: usize| (o as isize + delta) as usize;
+    let rows = edit.new_end_position.row as isize - edit.old_end_position.row as isize;
     Chunk {
         bytes: move_by(chunk.bytes.start)..move_by(chunk.bytes.end),
+        row: (chunk.row as isize + rows) as usize,
         tree,
         errors: chunk
             .errors
@@ -191,5 +257,88 @@ pub(crate) fn shifted(chunk: &Chunk, edit: &InputEdit) -> Chunk {
                 message: e.message.clone(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::point_at;
+
+    /// Blocks with the things the scanner must not miscount: braces in
+    /// strings and comments, an escaped line break in a string, CRLF.
+    fn text(blocks: usize) -> String {
+        let mut s = String::new();
+        for i in 0..blocks {
+            match i % 4 {
+                0 => s.push_str(&format!(
+                    "model M{i} {{\n  id Int @id\n  note String @default(\"{{ }}\")\n}}\n"
+                )),
+                1 => s.push_str(&format!(
+                    "// a comment with a brace {{\nenum E{i} {{\n  A\n  B\n}}\n\n"
+                )),
+                2 => s.push_str(&format!(
+                    "model M{i} {{\r\n  x String @default(\"a\\\nb\")\r\n}}\r\n"
+                )),
+                _ => s.push_str(&format!("/// Doc.\nmodel M{i} {{ id Int @id }}\n")),
+            }
+        }
+        s
+    }
+
+    /// `recut` after an edit gives what `cuts` gives on the new text, for
+    /// random edits anywhere, including ones that open or close a block
+    /// or a string and so move every cut after them.
+    #[test]
+    fn recut_equals_cutting_again() {
+        const KEYS: &[&str] = &[
+            "{",
+            "}",
+            "\"",
+            "\n",
+            "//",
+            "\\",
+            "x",
+            "}\n",
+            "model A {\n",
+            "",
+            "}\n\n",
+            "}\n}\n{\n",
+        ];
+        let mut seed: u64 = 7;
+        let mut next = move |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n.max(1)
+        };
+        for target in [64, 256, 1024] {
+            let mut current = text(200);
+            let mut old_cuts = cuts(current.as_bytes(), target);
+            for _ in 0..1000 {
+                let at = next(current.len() + 1);
+                let removed = if next(3) == 0 {
+                    next(40).min(current.len() - at)
+                } else {
+                    0
+                };
+                let inserted = KEYS[next(KEYS.len())];
+                let mut new = current.clone();
+                new.replace_range(at..at + removed, inserted);
+                let edit = InputEdit {
+                    start_byte: at,
+                    old_end_byte: at + removed,
+                    new_end_byte: at + inserted.len(),
+                    start_position: point_at(current.as_bytes(), at),
+                    old_end_position: point_at(current.as_bytes(), at + removed),
+                    new_end_position: point_at(new.as_bytes(), at + inserted.len()),
+                };
+                let fresh = cuts(new.as_bytes(), target);
+                let again = recut(new.as_bytes(), target, &old_cuts, current.len(), &edit);
+                assert_eq!(again, fresh, "target {target}, edit {edit:?}");
+                current = new;
+                old_cuts = fresh;
+            }
+        }
     }
 }

@@ -78,6 +78,9 @@ pub struct Parse {
     text: Arc<str>,
     chunks: Vec<chunks::Chunk>,
     errors: Vec<SyntaxError>,
+    /// The chunk size the cuts were made for: a reparse at the same size
+    /// can reuse them.
+    chunk_bytes: usize,
 }
 
 impl std::fmt::Debug for Parse {
@@ -111,7 +114,7 @@ impl Parse {
         &self.errors
     }
 
-    fn new(text: Arc<str>, chunks: Vec<chunks::Chunk>) -> Parse {
+    fn new(text: Arc<str>, chunks: Vec<chunks::Chunk>, chunk_bytes: usize) -> Parse {
         let errors = chunks
             .iter()
             .flat_map(|c| c.errors.iter().cloned())
@@ -120,6 +123,7 @@ impl Parse {
             text,
             chunks,
             errors,
+            chunk_bytes,
         }
     }
 }
@@ -138,7 +142,7 @@ pub fn parse_in_chunks(text: impl Into<Arc<str>>, chunk_bytes: usize) -> Parse {
     let jobs = (0..cuts.len()).map(|k| (k, chunks::Job::Fresh)).collect();
     let done = vec![None; cuts.len()];
     let parsed = chunks::run(&text, &cuts, done, jobs);
-    Parse::new(text, parsed)
+    Parse::new(text, parsed, chunk_bytes)
 }
 
 /// Parses `text`, reusing the trees of an earlier version of the same file.
@@ -170,7 +174,21 @@ pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: us
     };
     let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
 
-    let cuts = chunks::cuts(new, chunk_bytes);
+    // The cuts before the edit stay, and those after it move with it once
+    // the new cuts fall in step with the old ones again.
+    let cuts = if old.chunk_bytes == chunk_bytes {
+        let old_cuts: Vec<chunks::Cut> = old
+            .chunks
+            .iter()
+            .map(|c| chunks::Cut {
+                at: c.bytes.start,
+                row: c.row,
+            })
+            .collect();
+        chunks::recut(new, chunk_bytes, &old_cuts, before.len(), &edit)
+    } else {
+        chunks::cuts(new, chunk_bytes)
+    };
     let mut done = Vec::with_capacity(cuts.len());
     let mut jobs = Vec::new();
     for (k, cut) in cuts.iter().enumerate() {
@@ -214,7 +232,7 @@ pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: us
         done.push(reused);
     }
     let parsed = chunks::run(&text, &cuts, done, jobs);
-    Parse::new(text, parsed)
+    Parse::new(text, parsed, chunk_bytes)
 }
 
 /// Compares in blocks first: a byte loop over a large file costs more than
