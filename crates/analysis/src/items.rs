@@ -294,37 +294,25 @@ fn lower_part(
     for documented in root.documented_declarations() {
         match documented.decl {
             ast::Declaration::Model(m) => {
-                let Some(previous) = previous else {
-                    let base = model_base(&m, documented.docs_start(), text);
-                    items
-                        .models
-                        .extend(
-                            lower_model(m, documented.docs(), base, text, nl).map(|data| {
-                                ModelItem {
-                                    base,
-                                    data: Arc::new(data),
-                                }
-                            }),
-                        );
-                    continue;
-                };
                 let (base, end) = model_span(&m, documented.docs_start(), text);
-                let key = &text[base..end];
-                let hash = key_hash(key);
-                let data = match previous.models.get(&hash) {
-                    Some(cached) if &*cached.text == key => {
-                        next.push((hash, cached.clone()));
-                        cached.data.clone()
-                    }
-                    _ => {
-                        let data = lower_model(m, documented.docs(), base, text, nl).map(Arc::new);
-                        next.push((
-                            hash,
-                            CachedModel {
+                let lower = || lower_model(m, documented.docs(), base, text, nl).map(Arc::new);
+                let data = match previous {
+                    // A one-shot run keeps no cache.
+                    None => lower(),
+                    Some(previous) => {
+                        let key = &text[base..end];
+                        let hash = key_hash(key);
+                        let cached = previous
+                            .models
+                            .get(&hash)
+                            .filter(|c| &*c.text == key)
+                            .cloned()
+                            .unwrap_or_else(|| CachedModel {
                                 text: Arc::from(key),
-                                data: data.clone(),
-                            },
-                        ));
+                                data: lower(),
+                            });
+                        let data = cached.data.clone();
+                        next.push((hash, cached));
                         data
                     }
                 };
@@ -433,19 +421,18 @@ fn key_hash(text: &str) -> u64 {
     hasher.finish()
 }
 
-/// Where a model's relative ranges count from: the start of the line its
-/// doc comments (or, without any, the model itself) start on.
-fn model_base(m: &ast::ModelDecl<'_>, docs_start: Option<usize>, text: &str) -> usize {
-    let start = docs_start.unwrap_or(m.range().start);
-    text[..start].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// The model's base and the end of its last line: the text its lowering
-/// reads.
+/// The text a model's lowering reads, as a byte range: from the start of
+/// the line its doc comments (or, without any, the model itself) start on,
+/// which is where its relative ranges count from, to the end of its last
+/// line.
 fn model_span(m: &ast::ModelDecl<'_>, docs_start: Option<usize>, text: &str) -> (usize, usize) {
-    let end = m.range().end;
-    let end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    (model_base(m, docs_start, text), end)
+    let range = m.range();
+    let start = docs_start.unwrap_or(range.start);
+    let base = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i);
+    (base, end)
 }
 
 fn map_and_schema<'a>(

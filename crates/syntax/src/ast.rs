@@ -289,6 +289,13 @@ impl<'a> Declaration<'a> {
         }
     }
 
+    fn cast(node: Node<'a>, src: &'a str) -> Option<Self> {
+        ModelDecl::cast(node, src)
+            .map(Declaration::Model)
+            .or_else(|| EnumDecl::cast(node, src).map(Declaration::Enum))
+            .or_else(|| ConfigDecl::cast(node, src).map(Declaration::Config))
+    }
+
     fn node(&self) -> Node<'a> {
         match self {
             Declaration::Model(m) => m.node,
@@ -319,14 +326,8 @@ impl<'a> SourceFile<'a> {
 
     pub fn declarations(&self) -> impl Iterator<Item = Declaration<'a>> + 'a {
         let src = self.src;
-        self.roots().flat_map(move |root| {
-            children(root, src, |n, src| {
-                ModelDecl::cast(n, src)
-                    .map(Declaration::Model)
-                    .or_else(|| EnumDecl::cast(n, src).map(Declaration::Enum))
-                    .or_else(|| ConfigDecl::cast(n, src).map(Declaration::Config))
-            })
-        })
+        self.roots()
+            .flat_map(move |root| children(root, src, Declaration::cast))
     }
 
     /// The declarations with their doc comments, in order.
@@ -351,11 +352,7 @@ impl<'a> SourceFile<'a> {
                     };
                     continue;
                 }
-                let decl = ModelDecl::cast(node, src)
-                    .map(Declaration::Model)
-                    .or_else(|| EnumDecl::cast(node, src).map(Declaration::Enum))
-                    .or_else(|| ConfigDecl::cast(node, src).map(Declaration::Config));
-                if let Some(decl) = decl {
+                if let Some(decl) = Declaration::cast(node, src) {
                     let first_doc = run
                         .filter(|(_, last)| {
                             last.end_position().row + 1 >= node.start_position().row

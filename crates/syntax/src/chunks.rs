@@ -167,14 +167,14 @@ fn scan(
 }
 
 /// What to do for one chunk of the new text.
-pub(crate) enum Job {
+pub(crate) enum Job<'a> {
     /// Parse from scratch.
     Fresh,
     /// Parse again, reusing the old text's tree (already told of `edit`);
     /// `errors` are the old chunk's, at their offsets in the old text.
     Incremental {
         tree: Tree,
-        errors: Vec<SyntaxError>,
+        errors: &'a [SyntaxError],
         edit: InputEdit,
     },
 }
@@ -186,12 +186,12 @@ pub(crate) fn run(
     text: &str,
     cuts: &[Cut],
     mut done: Vec<Option<Chunk>>,
-    jobs: Vec<(usize, Job)>,
+    jobs: Vec<(usize, Job<'_>)>,
 ) -> Vec<Chunk> {
     // A file of one chunk is parsed without included ranges, exactly as
     // tree-sitter parses a whole file, so only a cut file needs its end.
     let end = (cuts.len() > 1).then(|| point_at(text.as_bytes(), text.len()));
-    let parse_one = |k: usize, job: &Job| -> Chunk {
+    let parse_one = |k: usize, job: &Job<'_>| -> Chunk {
         let range = cuts[k].at..cuts.get(k + 1).map_or(text.len(), |c| c.at);
         let ranges: Vec<tree_sitter::Range> = end
             .map(|end| tree_sitter::Range {

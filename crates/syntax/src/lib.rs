@@ -221,7 +221,7 @@ pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: us
                     tree.edit(&edit);
                     chunks::Job::Incremental {
                         tree,
-                        errors: c.errors.clone(),
+                        errors: &c.errors,
                         edit,
                     }
                 }
