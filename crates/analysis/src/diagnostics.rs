@@ -29,7 +29,11 @@ const PARALLEL_RULES_FROM: usize = 500;
 pub(crate) fn schema_diagnostics(db: &dyn Db) -> Arc<ByFile> {
     let schema = semantic::schema(db);
     let config = db.workspace().config(db);
-    let ctx = rules::Ctx::new(schema, config);
+    let ctx = rules::Ctx {
+        schema,
+        config,
+        audit_models: &semantic::config_globs(db).audit_models,
+    };
     // The rules are independent, so on a large schema they run on all
     // cores; their findings are joined in rule order, as one thread would
     // give them. On a small one the threads cost more than they save: on

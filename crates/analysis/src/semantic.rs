@@ -113,7 +113,8 @@ impl Schema {
 /// The module a file's declaration belongs to, from the `[modules]` config,
 /// then the `src/<m>/` or `modules/<m>/` folder, then its `@@schema`.
 pub fn module_of(config: &Config, path: &str, db_schema: Option<&str>) -> String {
-    module_from(file_module(config, path).as_deref(), db_schema)
+    let globs = ModuleGlobs::new(config);
+    module_from(globs.module_of_file(path).as_deref(), db_schema)
 }
 
 /// The module of a declaration, given its file's module (when the path
@@ -122,30 +123,70 @@ fn module_from(by_path: Option<&str>, db_schema: Option<&str>) -> String {
     by_path.or(db_schema).unwrap_or("default").to_string()
 }
 
-/// The module of every declaration of the file at `path`, when its path
-/// alone decides it.
-fn file_module(config: &Config, path: &str) -> Option<String> {
-    for (name, module) in &config.modules {
-        for glob in &module.files {
-            let matcher = globset::GlobBuilder::new(glob)
-                .literal_separator(true)
-                .build();
-            if matcher.is_ok_and(|g| g.compile_matcher().is_match(path)) {
-                return Some(name.clone());
+/// The `files` globs of `[modules]`, compiled.
+pub(crate) struct ModuleGlobs(Vec<(String, globset::GlobMatcher)>);
+
+impl ModuleGlobs {
+    fn new(config: &Config) -> Self {
+        let mut globs = Vec::new();
+        for (name, module) in &config.modules {
+            for glob in &module.files {
+                // Config loading already reported globs that do not compile.
+                if let Ok(g) = globset::GlobBuilder::new(glob)
+                    .literal_separator(true)
+                    .build()
+                {
+                    globs.push((name.clone(), g.compile_matcher()));
+                }
             }
         }
+        ModuleGlobs(globs)
     }
-    let parts: Vec<&str> = path.split('/').collect();
-    parts
-        .windows(3)
-        .find(|pair| matches!(pair[0], "src" | "modules"))
-        .map(|pair| pair[1].to_string())
+
+    /// The module of every declaration of the file at `path`, when its
+    /// path alone decides it.
+    fn module_of_file(&self, path: &str) -> Option<String> {
+        if let Some((name, _)) = self.0.iter().find(|(_, g)| g.is_match(path)) {
+            return Some(name.clone());
+        }
+        let parts: Vec<&str> = path.split('/').collect();
+        parts
+            .windows(3)
+            .find(|pair| matches!(pair[0], "src" | "modules"))
+            .map(|pair| pair[1].to_string())
+    }
+}
+
+/// The globs of the configuration, compiled once per configuration: a
+/// regex compile on every keystroke cost the editor more than some rules.
+pub(crate) struct ConfigGlobs {
+    pub(crate) modules: ModuleGlobs,
+    /// `[audit] models`.
+    pub(crate) audit_models: globset::GlobSet,
+}
+
+#[salsa::tracked(returns(ref), no_eq)]
+pub(crate) fn config_globs(db: &dyn Db) -> Arc<ConfigGlobs> {
+    let config = db.workspace().config(db);
+    let mut builder = globset::GlobSetBuilder::new();
+    for pattern in &config.audit.models {
+        // Config loading already reported patterns that do not compile.
+        if let Ok(glob) = globset::Glob::new(pattern) {
+            builder.add(glob);
+        }
+    }
+    Arc::new(ConfigGlobs {
+        modules: ModuleGlobs::new(config),
+        audit_models: builder
+            .build()
+            .unwrap_or_else(|_| globset::GlobSet::empty()),
+    })
 }
 
 #[salsa::tracked(returns(ref), no_eq)]
 pub fn schema(db: &dyn Db) -> Arc<Schema> {
     let ws = db.workspace();
-    let config = ws.config(db);
+    let globs = config_globs(db);
     let mut schema = Schema {
         files: HashMap::default(),
         schema_files: Vec::new(),
@@ -161,8 +202,8 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
             continue;
         }
         let file_items = items::file_items(db, file).clone();
-        // Globs are compiled once per file, not once per declaration.
-        let by_path = file_module(config, file.path(db));
+        // The path is matched once per file, not once per declaration.
+        let by_path = globs.modules.module_of_file(file.path(db));
         let module = |db_schema: Option<&str>| module_from(by_path.as_deref(), db_schema);
         for (index, m) in file_items.models.iter().enumerate() {
             let id = Decl::Model(ModelId { file, index });

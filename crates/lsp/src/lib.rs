@@ -35,7 +35,11 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let builder = LspService::build(Backend::new)
+    // Everything for the client goes through one queue and one writer (see
+    // `framing`): the server's own messages and the publisher's.
+    let (outbox, queue) = tokio::sync::mpsc::unbounded_channel();
+    let publisher_outbox = outbox.clone();
+    let builder = LspService::build(move |client| Backend::new(client, publisher_outbox.clone()))
         .custom_method(framing::INVALID_MESSAGE, Backend::invalid_message);
     // Unit tests add a request that panics, to check that a panic fails
     // that request only. The server proper has no such request.
@@ -45,19 +49,33 @@ where
     // Frames reach the server through `framing::forward`, which keeps one
     // malformed message from ending the session.
     let (pipe_write, pipe_read) = tokio::io::duplex(1 << 20);
-    let server = Server::new(pipe_read, output, socket).serve(service);
-    tokio::pin!(server);
-    tokio::select! {
-        // `exit` ends the server while the client may keep its end open.
-        () = &mut server => return,
-        result = framing::forward(input, pipe_write) => {
-            if let Err(e) = result {
-                eprintln!("schemalint: reading from the client failed: {e}");
+    let (server_output, server_frames) = tokio::io::duplex(1 << 20);
+    let server = Server::new(pipe_read, server_output, socket).serve(service);
+    let session = async {
+        tokio::pin!(server);
+        tokio::select! {
+            // `exit` ends the server while the client may keep its end open.
+            () = &mut server => {}
+            result = framing::forward(input, pipe_write) => {
+                if let Err(e) = result {
+                    eprintln!("schemalint: reading from the client failed: {e}");
+                }
+                // The input ended and the pipe is closed: let the server
+                // finish.
+                server.await;
             }
         }
+    };
+    // The server drops its output when it ends, which ends the queue
+    // (`Outgoing::End`) once its last frame is in.
+    let (_, _, written) = tokio::join!(
+        session,
+        framing::queue_frames(server_frames, outbox),
+        framing::write_frames(queue, output),
+    );
+    if let Err(e) = written {
+        eprintln!("schemalint: writing to the client failed: {e}");
     }
-    // The input ended and the pipe is closed: let the server finish.
-    server.await;
 }
 
 /// Serves LSP over stdin and stdout.
@@ -121,6 +139,8 @@ struct State {
 
 struct Backend {
     client: Client,
+    /// Where the publisher writes its notifications (see `framing`).
+    outbox: framing::Outbox,
     state: Arc<Mutex<State>>,
     /// Wakes the one publisher task. All diagnostics are published from
     /// that task, so rounds never interleave and none is lost when a
@@ -129,9 +149,10 @@ struct Backend {
 }
 
 impl Backend {
-    fn new(client: Client) -> Self {
+    fn new(client: Client, outbox: framing::Outbox) -> Self {
         Backend {
             client,
+            outbox,
             changed: Arc::new(tokio::sync::Notify::new()),
             state: Arc::new(Mutex::new(State {
                 root: None,
@@ -243,14 +264,23 @@ const REST_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
 /// [`REST_AFTER`], those of every other file. A newer change cancels a
 /// round that is still computing (salsa), and a round whose change has been
 /// superseded publishes nothing.
-async fn publisher(client: Client, shared: Arc<Mutex<State>>, changed: Arc<tokio::sync::Notify>) {
+async fn publisher(
+    client: Client,
+    outbox: framing::Outbox,
+    shared: Arc<Mutex<State>>,
+    changed: Arc<tokio::sync::Notify>,
+) {
+    let out = Out {
+        client: &client,
+        outbox: &outbox,
+    };
     let mut woken = false;
     loop {
         if !woken {
             changed.notified().await;
         }
         woken = false;
-        let Some(generation) = publish_some(&client, &shared, None, Scope::Open).await else {
+        let Some(generation) = publish_some(out, &shared, None, Scope::Open).await else {
             continue;
         };
         tokio::select! {
@@ -260,8 +290,26 @@ async fn publisher(client: Client, shared: Arc<Mutex<State>>, changed: Arc<tokio
             }
             () = tokio::time::sleep(REST_AFTER) => {}
         }
-        publish_some(&client, &shared, Some(generation), Scope::Rest).await;
+        publish_some(out, &shared, Some(generation), Scope::Rest).await;
     }
+}
+
+/// Where [`publish_some`] sends: diagnostics to the outbox, log messages
+/// through the client.
+#[derive(Clone, Copy)]
+struct Out<'a> {
+    client: &'a Client,
+    outbox: &'a framing::Outbox,
+}
+
+/// The params of `textDocument/publishDiagnostics`, borrowed, so the
+/// diagnostics kept for the next round's comparison are not copied.
+#[derive(serde::Serialize)]
+struct PublishParams<'a> {
+    uri: &'a lsp::Uri,
+    diagnostics: &'a [lsp::Diagnostic],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<i32>,
 }
 
 /// Which files a round of [`publish_some`] covers.
@@ -278,7 +326,7 @@ enum Scope {
 /// generation it published, or `None` when a newer change superseded it
 /// (or, with `after`, superseded the first half).
 async fn publish_some(
-    client: &Client,
+    out: Out<'_>,
     shared: &Mutex<State>,
     after: Option<u64>,
     scope: Scope,
@@ -327,7 +375,9 @@ async fn publish_some(
         Ok(Err(_cancelled)) => return None,
         Err(e) => {
             let message = format!("schemalint failed computing diagnostics: {}", join_error(e));
-            client.log_message(lsp::MessageType::ERROR, message).await;
+            out.client
+                .log_message(lsp::MessageType::ERROR, message)
+                .await;
             return None;
         }
     };
@@ -341,7 +391,7 @@ async fn publish_some(
         // client learns its diagnostics are current). Sending every file on
         // every keystroke cost more than the analysis in workspaces with
         // hundreds of migrations.
-        let mut out: Vec<(lsp::Uri, Vec<lsp::Diagnostic>, Option<i32>)> = Vec::new();
+        let mut send: Vec<(lsp::Uri, Arc<Vec<lsp::Diagnostic>>, Option<i32>)> = Vec::new();
         let mut seen = HashSet::new();
         for (rel, (uri, diags)) in by_file {
             let version = versions.get(&rel).copied();
@@ -351,7 +401,7 @@ async fn publish_some(
                 None => diags.is_empty() && version.is_none(),
             };
             if !unchanged {
-                out.push((uri, diags.to_vec(), version));
+                send.push((uri, diags.clone(), version));
             }
             seen.insert(rel.clone());
             state.published.insert(rel, (version, diags));
@@ -373,14 +423,23 @@ async fn publish_some(
                     continue;
                 }
                 if let Some(uri) = lsp::Uri::from_file_path(root_dir.join(&rel)) {
-                    out.push((uri, Vec::new(), None));
+                    send.push((uri, Arc::default(), None));
                 }
             }
         }
-        out
+        send
     };
-    for (uri, diags, version) in to_publish {
-        client.publish_diagnostics(uri, diags, version).await;
+    for (uri, diagnostics, version) in &to_publish {
+        let params = PublishParams {
+            uri,
+            diagnostics,
+            version: *version,
+        };
+        let frame = framing::encode_notification("textDocument/publishDiagnostics", &params);
+        // The writer has gone only when the session is over.
+        if out.outbox.send(framing::Outgoing::Frame(frame)).is_err() {
+            return None;
+        }
     }
     Some(generation)
 }
@@ -590,12 +649,13 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        let (client, state, changed) = (
+        let publisher = publisher(
             self.client.clone(),
+            self.outbox.clone(),
             self.state.clone(),
             self.changed.clone(),
         );
-        tokio::spawn(publisher(client, state, changed));
+        tokio::spawn(publisher);
         // Watch the files that change the analysis but may not be open.
         let watchers = [
             "**/*.prisma",

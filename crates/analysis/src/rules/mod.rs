@@ -56,27 +56,8 @@ use crate::semantic::{Decl, Schema};
 pub(crate) struct Ctx<'a> {
     pub(crate) schema: &'a Schema,
     pub(crate) config: &'a Config,
-    /// `[audit] models`, compiled once per run rather than once per model.
-    pub(crate) audit_models: globset::GlobSet,
-}
-
-impl<'a> Ctx<'a> {
-    pub(crate) fn new(schema: &'a Schema, config: &'a Config) -> Self {
-        let mut builder = globset::GlobSetBuilder::new();
-        for pattern in &config.audit.models {
-            // Config loading already reported patterns that do not compile.
-            if let Ok(glob) = globset::Glob::new(pattern) {
-                builder.add(glob);
-            }
-        }
-        Ctx {
-            schema,
-            config,
-            audit_models: builder
-                .build()
-                .unwrap_or_else(|_| globset::GlobSet::empty()),
-        }
-    }
+    /// `[audit] models`, compiled once per configuration.
+    pub(crate) audit_models: &'a globset::GlobSet,
 }
 
 /// A workspace rule: reads the semantic model, appends findings.
