@@ -35,9 +35,9 @@ declare_rule! {
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for &id in &ctx.schema.models {
         let model = ctx.schema.model(id);
-        for field in &model.fields {
+        for (i, field) in model.fields.iter().enumerate() {
             let Some(ty) = &field.type_name else { continue };
-            if SCALARS.contains(&ty.name.as_str()) || ctx.schema.resolve(&ty.name).is_some() {
+            if ctx.schema.field_type(id, i).is_some() || SCALARS.contains(&ty.name.as_str()) {
                 continue;
             }
             out.push(Diagnostic::new(

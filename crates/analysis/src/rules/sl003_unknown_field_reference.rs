@@ -38,7 +38,11 @@ declare_rule! {
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for &id in &ctx.schema.models {
         let model = ctx.schema.model(id);
-        let mut report = |name: &RelIdent, owner: &str, place: &str, has: &dyn Fn(&str) -> bool| {
+        // `place` is formatted only for a finding: most references are fine.
+        let mut report = |name: &RelIdent,
+                          owner: &str,
+                          place: &dyn std::fmt::Display,
+                          has: &dyn Fn(&str) -> bool| {
             if !has(&name.name) {
                 out.push(Diagnostic::new(
                     &UNKNOWN_FIELD_REFERENCE,
@@ -52,19 +56,19 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             }
         };
         let own = |n: &str| model.field(n).is_some();
-        for field in &model.fields {
+        for (i, field) in model.fields.iter().enumerate() {
             let Some(rel) = &field.relation else { continue };
             for name in rel.fields.iter().flatten() {
-                report(name, &model.name.name, "`@relation(fields: ...)`", &own);
+                report(name, &model.name.name, &"`@relation(fields: ...)`", &own);
             }
-            if let Some(target) = ctx.schema.relation_target(field) {
+            if let Some(target) = ctx.schema.field_target(id, i) {
                 let target = ctx.schema.model(target);
                 let theirs = |n: &str| target.field(n).is_some();
                 for name in rel.references.iter().flatten() {
                     report(
                         name,
                         &target.name.name,
-                        "`@relation(references: ...)`",
+                        &"`@relation(references: ...)`",
                         &theirs,
                     );
                 }
@@ -75,7 +79,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 report(
                     name,
                     &model.name.name,
-                    &format!("`{}`", index.kind.attribute()),
+                    &format_args!("`{}`", index.kind.attribute()),
                     &own,
                 );
             }
