@@ -144,8 +144,8 @@ pub struct Analysis {
 
 impl Analysis {
     /// The workspace files, in the order they were added.
-    pub fn files(&self) -> Vec<SourceFile> {
-        self.db.workspace().files(&self.db).clone()
+    pub fn files(&self) -> &[SourceFile] {
+        self.db.workspace().files(&self.db)
     }
 
     pub fn path(&self, file: SourceFile) -> &str {
@@ -171,7 +171,7 @@ impl Analysis {
     /// bound to one core. The results are memoized; later
     /// queries such as [`Analysis::diagnostics`] find them ready.
     pub fn prime(&self, threads: usize) -> Cancellable<()> {
-        let mut files = self.files();
+        let mut files = self.files().to_vec();
         files.sort_by_key(|f| std::cmp::Reverse(f.text(&self.db).len()));
         // Starting a thread costs about as much as analysing a tiny
         // workspace, so those stay on the calling thread.
@@ -336,8 +336,8 @@ impl Analysis {
     pub fn all_diagnostics(&self) -> Cancellable<Vec<Diagnostic>> {
         Cancelled::catch(|| {
             self.files()
-                .into_iter()
-                .flat_map(|f| diagnostics::file_diagnostics(&self.db, f).iter().cloned())
+                .iter()
+                .flat_map(|&f| diagnostics::file_diagnostics(&self.db, f).iter().cloned())
                 .collect()
         })
     }

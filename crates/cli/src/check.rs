@@ -124,7 +124,7 @@ fn check_project(project: &Project, args: &CheckArgs, report: &mut Report) -> bo
         .expect("no edits run concurrently in the CLI");
     let files = analysis.files();
     report.checked += files.len();
-    for file in files {
+    for &file in files {
         let display_path = display(&project.root.join(analysis.path(file)));
         let diagnostics = analysis
             .diagnostics(file)

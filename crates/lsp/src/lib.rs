@@ -488,7 +488,7 @@ fn collect_diagnostics(
     let files = analysis.files();
     let current: HashSet<SourceFile> = files.iter().copied().collect();
     converted.retain(|file, _| current.contains(file));
-    for file in files {
+    for &file in files {
         if !wanted(analysis.path(file)) {
             continue;
         }

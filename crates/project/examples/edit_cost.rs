@@ -56,7 +56,7 @@ fn main() {
         )
     };
 
-    let files = host.analysis().files();
+    let files = host.analysis().files().to_vec();
     let schema = files
         .iter()
         .copied()
