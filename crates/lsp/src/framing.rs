@@ -86,8 +86,14 @@ pub(crate) enum Outgoing {
     End,
 }
 
-/// The queue of [`write_frames`].
-pub(crate) type Outbox = mpsc::UnboundedSender<Outgoing>;
+/// The queue of [`write_frames`]. It is bounded, so a client that reads
+/// slowly slows the senders down instead of letting frames pile up.
+pub(crate) type Outbox = mpsc::Sender<Outgoing>;
+
+/// A new queue for [`write_frames`].
+pub(crate) fn queue() -> (Outbox, mpsc::Receiver<Outgoing>) {
+    mpsc::channel(8)
+}
 
 /// A JSON-RPC notification as a frame, serialized straight from `params`.
 pub(crate) fn encode_notification<P: serde::Serialize>(method: &str, params: &P) -> Vec<u8> {
@@ -123,16 +129,16 @@ pub(crate) async fn queue_frames<R: AsyncRead + Unpin>(server_output: R, outbox:
         if reader.read_exact(&mut frame[head..]).await.is_err() {
             break;
         }
-        if outbox.send(Outgoing::Frame(frame)).is_err() {
+        if outbox.send(Outgoing::Frame(frame)).await.is_err() {
             return;
         }
     }
-    let _ = outbox.send(Outgoing::End);
+    let _ = outbox.send(Outgoing::End).await;
 }
 
 /// Writes each queued frame whole, until [`Outgoing::End`].
 pub(crate) async fn write_frames<O: AsyncWrite>(
-    mut queue: mpsc::UnboundedReceiver<Outgoing>,
+    mut queue: mpsc::Receiver<Outgoing>,
     output: O,
 ) -> std::io::Result<()> {
     tokio::pin!(output);
@@ -299,7 +305,7 @@ mod tests {
     /// the client whole and in its source's order.
     #[tokio::test]
     async fn frames_from_both_sources_arrive_whole() {
-        let (outbox, queue) = mpsc::unbounded_channel();
+        let (outbox, queue) = queue();
         // A pipe of 5 bytes makes the server's frames arrive in pieces.
         let (mut server_side, server_frames) = tokio::io::duplex(5);
         let mut client_side = Vec::new();
@@ -324,7 +330,7 @@ mod tests {
             for i in 0..20 {
                 let params = json!({ "n": i });
                 let framed = encode_notification("test/published", &params);
-                outbox.send(Outgoing::Frame(framed)).unwrap();
+                outbox.send(Outgoing::Frame(framed)).await.unwrap();
                 tokio::task::yield_now().await;
             }
             published_all.notify_one();

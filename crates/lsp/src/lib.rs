@@ -37,7 +37,7 @@ where
 {
     // Everything for the client goes through one queue and one writer (see
     // `framing`): the server's own messages and the publisher's.
-    let (outbox, queue) = tokio::sync::mpsc::unbounded_channel();
+    let (outbox, queue) = framing::queue();
     let publisher_outbox = outbox.clone();
     let builder = LspService::build(move |client| Backend::new(client, publisher_outbox.clone()))
         .custom_method(framing::INVALID_MESSAGE, Backend::invalid_message);
@@ -437,7 +437,12 @@ async fn publish_some(
         };
         let frame = framing::encode_notification("textDocument/publishDiagnostics", &params);
         // The writer has gone only when the session is over.
-        if out.outbox.send(framing::Outgoing::Frame(frame)).is_err() {
+        if out
+            .outbox
+            .send(framing::Outgoing::Frame(frame))
+            .await
+            .is_err()
+        {
             return None;
         }
     }

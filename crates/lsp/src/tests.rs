@@ -162,3 +162,34 @@ async fn a_panicking_request_fails_alone_and_is_logged() {
     let down = client.request(6, "shutdown", json!(null)).await;
     assert!(down.get("error").is_none(), "{down}");
 }
+
+/// The publisher serializes `publishDiagnostics` itself; its params must
+/// be what the LSP type serializes to, with and without a version.
+#[test]
+fn publish_params_serialize_as_the_lsp_type() {
+    use tower_lsp_server::ls_types as lsp;
+    let uri: lsp::Uri = "file:///w/schema.prisma".parse().unwrap();
+    let diagnostic = lsp::Diagnostic {
+        range: lsp::Range::new(lsp::Position::new(1, 2), lsp::Position::new(1, 5)),
+        severity: Some(lsp::DiagnosticSeverity::WARNING),
+        code: Some(lsp::NumberOrString::String("SL101".into())),
+        source: Some("schemalint".into()),
+        message: "m".into(),
+        ..Default::default()
+    };
+    for version in [Some(3), None] {
+        let ours = serde_json::to_value(super::PublishParams {
+            uri: &uri,
+            diagnostics: std::slice::from_ref(&diagnostic),
+            version,
+        })
+        .unwrap();
+        let theirs = serde_json::to_value(lsp::PublishDiagnosticsParams::new(
+            uri.clone(),
+            vec![diagnostic.clone()],
+            version,
+        ))
+        .unwrap();
+        assert_eq!(ours, theirs);
+    }
+}
