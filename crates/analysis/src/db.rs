@@ -9,6 +9,7 @@ use schemalint_syntax::{LineIndex, Parse};
 
 use crate::config::Config;
 use crate::items::LoweringCache;
+use crate::model_findings::ModelFindingsCache;
 
 /// What role a file plays in the workspace.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -61,6 +62,12 @@ pub trait Db: salsa::Database {
     fn take_lowering_cache(&self, file: SourceFile) -> Option<LoweringCache>;
 
     fn put_lowering_cache(&self, file: SourceFile, cache: LoweringCache);
+
+    /// The model rules' findings of the last run, taken out; `None` when
+    /// they never ran (see [`crate::model_findings`]).
+    fn take_model_findings(&self) -> Option<ModelFindingsCache>;
+
+    fn put_model_findings(&self, cache: ModelFindingsCache);
 }
 
 /// The concrete database used by the CLI and the language server.
@@ -75,6 +82,8 @@ pub struct RootDatabase {
     last_parses: Arc<Mutex<FxHashMap<SourceFile, Parse>>>,
     /// Lowered models by text, for the same reason.
     lowering_caches: Arc<Mutex<FxHashMap<SourceFile, LoweringCache>>>,
+    /// The model rules' findings by model, for the same reason.
+    model_findings: Arc<Mutex<Option<ModelFindingsCache>>>,
 }
 
 impl RootDatabase {
@@ -88,6 +97,7 @@ impl RootDatabase {
             workspace: None,
             last_parses: Arc::default(),
             lowering_caches: Arc::default(),
+            model_findings: Arc::default(),
         };
         let ws = Workspace::new(&db, Vec::new(), Arc::new(Config::default()));
         db.workspace = Some(ws);
@@ -125,6 +135,14 @@ impl Db for RootDatabase {
 
     fn put_lowering_cache(&self, file: SourceFile, cache: LoweringCache) {
         lock(&self.lowering_caches).insert(file, cache);
+    }
+
+    fn take_model_findings(&self) -> Option<ModelFindingsCache> {
+        lock(&self.model_findings).take()
+    }
+
+    fn put_model_findings(&self, cache: ModelFindingsCache) {
+        *lock(&self.model_findings) = Some(cache);
     }
 }
 

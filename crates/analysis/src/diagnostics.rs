@@ -7,7 +7,8 @@ use rustc_hash::FxHashMap;
 use crate::db::{Db, FileKind, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, Rule};
-use crate::{semantic, suppression};
+use crate::semantic::ModelId;
+use crate::{model_findings, semantic, suppression};
 
 /// Findings of rules, grouped by the file they are anchored in and in the
 /// order [`file_diagnostics`] gives them, so each file finds its own in
@@ -36,8 +37,18 @@ fn in_file_order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
     (a.range.start, a.rule.code).cmp(&(b.range.start, b.rule.code))
 }
 
-/// From this many models on, the workspace rules run on all cores.
+/// From this many models on, the rules run on all cores.
 const PARALLEL_RULES_FROM: usize = 500;
+
+/// The model rules take the models in slices of this many, so the slices
+/// and the workspace rules spread evenly over the cores.
+const MODELS_PER_JOB: usize = 1000;
+
+/// A unit of the rules' work that one thread does.
+enum Job<'a> {
+    Models(&'a [ModelId]),
+    Workspace(rules::WorkspaceRule),
+}
 
 /// Findings of the rules that read the semantic model of the schema.
 #[salsa::tracked(returns(ref))]
@@ -49,8 +60,22 @@ pub(crate) fn schema_diagnostics(db: &dyn Db) -> Arc<ByFile> {
         config,
         audit_models: &semantic::config_globs(db).audit_models,
     };
-    // The rules are independent, so on a large schema they run on all
-    // cores; their findings are joined in rule order, as one thread would
+    // A one-shot run (`check`) finds no cache and keeps none; an editing
+    // session keeps the model rules' findings from its second run on.
+    let env = model_findings::Env::of(&ctx, config);
+    let previous = db.take_model_findings().map(|cache| cache.under(&env));
+    let mut jobs: Vec<Job<'_>> = schema
+        .models
+        .chunks(MODELS_PER_JOB)
+        .map(Job::Models)
+        .collect();
+    jobs.extend(
+        rules::WORKSPACE_RULES
+            .iter()
+            .map(|&rule| Job::Workspace(rule)),
+    );
+    // The jobs are independent, so on a large schema they run on all
+    // cores; their findings are joined in job order, as one thread would
     // give them. On a small one the threads cost more than they save: on
     // cal.com (84 models) the editor's p95 was worse with them.
     let per_thread = if schema.models.len() >= PARALLEL_RULES_FROM {
@@ -58,12 +83,25 @@ pub(crate) fn schema_diagnostics(db: &dyn Db) -> Arc<ByFile> {
     } else {
         usize::MAX
     };
-    let found = crate::parallel_map(rules::WORKSPACE_RULES, per_thread, |rule| {
+    let done = crate::parallel_map(&jobs, per_thread, |job| {
         let mut out = Vec::new();
-        rule(&ctx, &mut out);
-        out
+        let kept = match job {
+            Job::Models(models) => model_findings::run(&ctx, models, previous.as_ref(), &mut out),
+            Job::Workspace(rule) => {
+                rule(&ctx, &mut out);
+                Vec::new()
+            }
+        };
+        (out, kept)
     });
-    let mut out: Vec<Diagnostic> = found.into_iter().flatten().collect();
+    let mut out = Vec::new();
+    let mut kept = Vec::new();
+    for (found, entries) in done {
+        out.extend(found);
+        kept.extend(entries);
+    }
+    drop(previous);
+    db.put_model_findings(model_findings::ModelFindingsCache::new(env, kept));
     rules::LOCK_RULE(db, &ctx, &mut out);
     debug_assert!(
         out.iter()

@@ -101,6 +101,12 @@ impl ModelItem {
     pub fn name_range(&self) -> TextRange {
         self.abs(self.data.name.range)
     }
+
+    /// The shared data: the same allocation in every run that found the
+    /// model's text unchanged (see [`LoweringCache`]).
+    pub(crate) fn data(&self) -> &Arc<ModelData> {
+        &self.data
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -14,6 +14,7 @@ pub mod fix;
 mod ide;
 pub mod items;
 pub mod migrations;
+pub mod model_findings;
 pub mod rules;
 pub mod semantic;
 pub mod suppression;

@@ -49,7 +49,7 @@ use crate::config::Config;
 use crate::db::SourceFile;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::items::{FieldItem, ModelItem, RelIdent};
-use crate::semantic::{Decl, Schema};
+use crate::semantic::{Decl, ModelId, Schema};
 
 /// What workspace rules see. It holds no database handle, so the rules can
 /// run on several threads at once (see `diagnostics::schema_diagnostics`).
@@ -60,20 +60,33 @@ pub(crate) struct Ctx<'a> {
     pub(crate) audit_models: &'a globset::GlobSet,
 }
 
-/// A workspace rule: reads the semantic model, appends findings.
-type WorkspaceRule = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
+/// A model rule: reads one model, appends findings anchored in it.
+///
+/// Of the rest of the workspace it may read only the configuration, the
+/// datasource, and the declarations its own field types resolve to (see
+/// `model_findings`, which keeps its findings between runs on exactly
+/// those terms), and it must anchor every range, related place and fix
+/// inside the model.
+pub(crate) type ModelRule = fn(&Ctx<'_>, ModelId, &mut Vec<Diagnostic>);
 
-/// The rules that run over the whole schema, in code order.
-pub(crate) const WORKSPACE_RULES: &[WorkspaceRule] = &[
+/// The rules that read one model at a time, in code order.
+pub(crate) const MODEL_RULES: &[ModelRule] = &[
     sl002_unresolved_type::check,
     sl003_unknown_field_reference::check,
     sl101_missing_relation_index::check,
     sl102_redundant_index::check,
+    sl301_nullable_audit_field::check,
+    sl302_audit_field_without_default::check,
+];
+
+/// A workspace rule: reads the semantic model, appends findings.
+pub(crate) type WorkspaceRule = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
+
+/// The rules that relate models to each other, in code order.
+pub(crate) const WORKSPACE_RULES: &[WorkspaceRule] = &[
     sl201_cascade_deletes_audit_records::check,
     sl202_cross_module_cascade::check,
     sl203_deep_cascade_chain::check,
-    sl301_nullable_audit_field::check,
-    sl302_audit_field_without_default::check,
     sl401_duplicate_declaration::check,
     sl402_table_name_collision::check,
     sl403_foreign_db_schema::check,

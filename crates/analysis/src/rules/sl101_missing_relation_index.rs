@@ -3,6 +3,7 @@ use schemalint_syntax::ast::ModelKind;
 use super::Ctx;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::items::{IndexKind, ModelItem};
+use crate::semantic::ModelId;
 
 declare_rule! {
     /// ## What it does
@@ -48,50 +49,48 @@ declare_rule! {
     pub static MISSING_RELATION_INDEX = { code: "SL101", name: "missing-relation-index", severity: Warning, fix: Safe };
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
     if ctx.schema.provider() == Some("mysql") && !ctx.schema.relation_mode_prisma() {
         return;
     }
-    for &id in &ctx.schema.models {
-        let model = ctx.schema.model(id);
-        if model.kind != ModelKind::Model {
+    let model = ctx.schema.model(id);
+    if model.kind != ModelKind::Model {
+        return;
+    }
+    // One finding per distinct column set, even if two relations share it.
+    let mut seen: Vec<Vec<&str>> = Vec::new();
+    for field in &model.fields {
+        let Some(cols) = field.relation.as_ref().and_then(|r| r.fields.as_ref()) else {
+            continue;
+        };
+        let cols: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
+        if cols.is_empty() || is_covered(model, &cols) || seen.contains(&cols) {
             continue;
         }
-        // One finding per distinct column set, even if two relations share it.
-        let mut seen: Vec<Vec<&str>> = Vec::new();
-        for field in &model.fields {
-            let Some(cols) = field.relation.as_ref().and_then(|r| r.fields.as_ref()) else {
-                continue;
-            };
-            let cols: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
-            if cols.is_empty() || is_covered(model, &cols) || seen.contains(&cols) {
-                continue;
-            }
-            seen.push(cols.clone());
-            let list = cols.join(", ");
-            let target = field.type_name.as_ref().map_or("", |t| t.name.as_str());
-            let mut d = Diagnostic::new(
-                &MISSING_RELATION_INDEX,
-                id.file,
-                model.abs(field.name.range),
-                format!(
-                    "relation `{}.{}` to `{target}` has no index on [{list}]: queries and deletes from `{target}` scan the whole `{}` table",
-                    model.name.name, field.name.name, model.table()
-                ),
-            );
-            if let Some(insert) = &model.block_attr_insert {
-                d = d.with_fix(Fix {
-                    title: format!("Add `@@index([{list}])` to `{}`", model.name.name),
-                    applicability: Applicability::Safe,
-                    edits: vec![Edit::Replace {
-                        file: id.file,
-                        range: schemalint_syntax::TextRange::empty(model.abs_offset(insert.offset)),
-                        content: insert.text(&format!("@@index([{list}])")),
-                    }],
-                });
-            }
-            out.push(d);
+        seen.push(cols.clone());
+        let list = cols.join(", ");
+        let target = field.type_name.as_ref().map_or("", |t| t.name.as_str());
+        let mut d = Diagnostic::new(
+            &MISSING_RELATION_INDEX,
+            id.file,
+            model.abs(field.name.range),
+            format!(
+                "relation `{}.{}` to `{target}` has no index on [{list}]: queries and deletes from `{target}` scan the whole `{}` table",
+                model.name.name, field.name.name, model.table()
+            ),
+        );
+        if let Some(insert) = &model.block_attr_insert {
+            d = d.with_fix(Fix {
+                title: format!("Add `@@index([{list}])` to `{}`", model.name.name),
+                applicability: Applicability::Safe,
+                edits: vec![Edit::Replace {
+                    file: id.file,
+                    range: schemalint_syntax::TextRange::empty(model.abs_offset(insert.offset)),
+                    content: insert.text(&format!("@@index([{list}])")),
+                }],
+            });
         }
+        out.push(d);
     }
 }
 

@@ -3,6 +3,7 @@ use schemalint_syntax::TextRange;
 
 use super::{audit_field_kind, AuditField, Ctx};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::semantic::ModelId;
 
 declare_rule! {
     /// ## What it does
@@ -43,70 +44,68 @@ declare_rule! {
     pub static NULLABLE_AUDIT_FIELD = { code: "SL301", name: "nullable-audit-field", severity: Warning, fix: Unsafe };
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for &id in &ctx.schema.models {
-        let model = ctx.schema.model(id);
-        // Views are read-only and composite types are not tables.
-        if model.kind != schemalint_syntax::ast::ModelKind::Model {
+pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
+    let model = ctx.schema.model(id);
+    // Views are read-only and composite types are not tables.
+    if model.kind != schemalint_syntax::ast::ModelKind::Model {
+        return;
+    }
+    for field in &model.fields {
+        if field.arity != Arity::Optional {
             continue;
         }
-        for field in &model.fields {
-            if field.arity != Arity::Optional {
-                continue;
+        let Some(kind) = audit_field_kind(&ctx.config.audit.fields, &field.name.name) else {
+            continue;
+        };
+        let Some(modifier) = field.modifier_range.map(|r| model.abs(r)) else {
+            continue;
+        };
+        let mut edits = vec![Edit::Replace {
+            file: id.file,
+            range: modifier,
+            content: String::new(),
+        }];
+        let is_time = field
+            .type_name
+            .as_ref()
+            .is_some_and(|t| t.name == "DateTime");
+        let addition = match kind {
+            AuditField::UpdatedAt if is_time && !field.updated_at => Some(" @updatedAt"),
+            _ if is_time && field.default.is_none() && !field.updated_at => {
+                Some(" @default(now())")
             }
-            let Some(kind) = audit_field_kind(&ctx.config.audit.fields, &field.name.name) else {
-                continue;
-            };
-            let Some(modifier) = field.modifier_range.map(|r| model.abs(r)) else {
-                continue;
-            };
-            let mut edits = vec![Edit::Replace {
+            _ => None,
+        };
+        if let Some(text) = addition {
+            edits.push(Edit::Replace {
                 file: id.file,
-                range: modifier,
-                content: String::new(),
-            }];
-            let is_time = field
-                .type_name
-                .as_ref()
-                .is_some_and(|t| t.name == "DateTime");
-            let addition = match kind {
-                AuditField::UpdatedAt if is_time && !field.updated_at => Some(" @updatedAt"),
-                _ if is_time && field.default.is_none() && !field.updated_at => {
-                    Some(" @default(now())")
-                }
-                _ => None,
-            };
-            if let Some(text) = addition {
-                edits.push(Edit::Replace {
-                    file: id.file,
-                    range: TextRange::empty(model.abs_offset(field.attr_insert)),
-                    content: text.to_string(),
-                });
-            }
-            let title = match addition {
-                Some(text) => format!(
-                    "Make `{}` required and add `{}`",
-                    field.name.name,
-                    text.trim()
-                ),
-                None => format!("Make `{}` required", field.name.name),
-            };
-            out.push(
-                Diagnostic::new(
-                    &NULLABLE_AUDIT_FIELD,
-                    id.file,
-                    modifier,
-                    format!(
-                        "audit field `{}.{}` is optional: rows without it cannot be traced",
-                        model.name.name, field.name.name
-                    ),
-                )
-                .with_fix(Fix {
-                    title,
-                    applicability: Applicability::Unsafe,
-                    edits,
-                }),
-            );
+                range: TextRange::empty(model.abs_offset(field.attr_insert)),
+                content: text.to_string(),
+            });
         }
+        let title = match addition {
+            Some(text) => format!(
+                "Make `{}` required and add `{}`",
+                field.name.name,
+                text.trim()
+            ),
+            None => format!("Make `{}` required", field.name.name),
+        };
+        out.push(
+            Diagnostic::new(
+                &NULLABLE_AUDIT_FIELD,
+                id.file,
+                modifier,
+                format!(
+                    "audit field `{}.{}` is optional: rows without it cannot be traced",
+                    model.name.name, field.name.name
+                ),
+            )
+            .with_fix(Fix {
+                title,
+                applicability: Applicability::Unsafe,
+                edits,
+            }),
+        );
     }
 }

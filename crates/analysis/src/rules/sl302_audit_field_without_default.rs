@@ -3,6 +3,7 @@ use schemalint_syntax::TextRange;
 
 use super::{audit_field_kind, AuditField, Ctx};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::semantic::ModelId;
 
 declare_rule! {
     /// ## What it does
@@ -39,52 +40,48 @@ declare_rule! {
     pub static AUDIT_FIELD_WITHOUT_DEFAULT = { code: "SL302", name: "audit-field-without-default", severity: Info, fix: Safe };
 }
 
-pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for &id in &ctx.schema.models {
-        let model = ctx.schema.model(id);
-        // Views are read-only and composite types are not tables.
-        if model.kind != schemalint_syntax::ast::ModelKind::Model {
+pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
+    let model = ctx.schema.model(id);
+    // Views are read-only and composite types are not tables.
+    if model.kind != schemalint_syntax::ast::ModelKind::Model {
+        return;
+    }
+    for field in &model.fields {
+        if field.arity != Arity::Required
+            || field
+                .type_name
+                .as_ref()
+                .is_none_or(|t| t.name != "DateTime")
+        {
             continue;
         }
-        for field in &model.fields {
-            if field.arity != Arity::Required
-                || field
-                    .type_name
-                    .as_ref()
-                    .is_none_or(|t| t.name != "DateTime")
-            {
-                continue;
-            }
-            let (missing, attribute) =
-                match audit_field_kind(&ctx.config.audit.fields, &field.name.name) {
-                    Some(AuditField::CreatedAt) if field.default.is_none() => {
-                        ("`@default(now())`", "@default(now())")
-                    }
-                    Some(AuditField::UpdatedAt) if !field.updated_at => {
-                        ("`@updatedAt`", "@updatedAt")
-                    }
-                    _ => continue,
-                };
-            out.push(
-                Diagnostic::new(
-                    &AUDIT_FIELD_WITHOUT_DEFAULT,
-                    id.file,
-                    model.abs(field.name.range),
-                    format!(
-                        "audit field `{}.{}` has no {missing}",
-                        model.name.name, field.name.name
-                    ),
-                )
-                .with_fix(Fix {
-                    title: format!("Add `{attribute}` to `{}`", field.name.name),
-                    applicability: Applicability::Safe,
-                    edits: vec![Edit::Replace {
-                        file: id.file,
-                        range: TextRange::empty(model.abs_offset(field.attr_insert)),
-                        content: format!(" {attribute}"),
-                    }],
-                }),
-            );
-        }
+        let (missing, attribute) =
+            match audit_field_kind(&ctx.config.audit.fields, &field.name.name) {
+                Some(AuditField::CreatedAt) if field.default.is_none() => {
+                    ("`@default(now())`", "@default(now())")
+                }
+                Some(AuditField::UpdatedAt) if !field.updated_at => ("`@updatedAt`", "@updatedAt"),
+                _ => continue,
+            };
+        out.push(
+            Diagnostic::new(
+                &AUDIT_FIELD_WITHOUT_DEFAULT,
+                id.file,
+                model.abs(field.name.range),
+                format!(
+                    "audit field `{}.{}` has no {missing}",
+                    model.name.name, field.name.name
+                ),
+            )
+            .with_fix(Fix {
+                title: format!("Add `{attribute}` to `{}`", field.name.name),
+                applicability: Applicability::Safe,
+                edits: vec![Edit::Replace {
+                    file: id.file,
+                    range: TextRange::empty(model.abs_offset(field.attr_insert)),
+                    content: format!(" {attribute}"),
+                }],
+            }),
+        );
     }
 }

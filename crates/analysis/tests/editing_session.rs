@@ -1,16 +1,18 @@
-//! Models reused from the lowering cache must equal a fresh lowering.
+//! What an editing session reuses from earlier runs must equal a fresh
+//! analysis of the same text: the models of the lowering cache, and the
+//! model rules' findings.
 //!
 //! Each schema of the repository (and of the shared corpus beside it, as in
-//! CI) goes through a short editing session: opened, then edited three
-//! times. After every edit the items of the session, where unchanged models
-//! come from the cache (shared, at their new place in the file), are
-//! compared with the items of a new host that lowers the same text from
-//! scratch.
+//! CI) goes through a short editing session: opened, then edited several
+//! times. After every edit the session's items, where unchanged models come
+//! from the cache (shared, at their new place in the file), and its
+//! diagnostics, where unchanged models keep their findings, are compared
+//! with those of a new host that analyses the same text from scratch.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use schemalint_analysis::{AnalysisHost, FileKind};
+use schemalint_analysis::{AnalysisHost, Config, Diagnostic, Edit, FileKind};
 
 fn schemas(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -32,6 +34,56 @@ fn fresh_items(text: &str) -> Arc<schemalint_analysis::items::FileItems> {
     host.analysis().file_items(file).unwrap()
 }
 
+/// A diagnostic as plain text, without the file, which is a handle of one
+/// host.
+fn describe(d: &Diagnostic) -> String {
+    let related: Vec<_> = d.related.iter().map(|r| (r.range, &r.message)).collect();
+    let fix = d.fix.as_ref().map(|f| {
+        let edits: Vec<String> = f
+            .edits
+            .iter()
+            .map(|e| match e {
+                Edit::Replace { range, content, .. } => format!("{range:?} {content:?}"),
+                Edit::Create { path, content } => format!("{path} {content:?}"),
+            })
+            .collect();
+        (&f.title, f.applicability, edits)
+    });
+    format!(
+        "{} {:?} {:?} {:?} {related:?} {fix:?} {:?}",
+        d.rule.code, d.severity, d.range, d.message, d.tags
+    )
+}
+
+fn diagnostics(host: &AnalysisHost, path: &str) -> Vec<String> {
+    let file = host.file(path).unwrap();
+    host.analysis()
+        .diagnostics(file)
+        .unwrap()
+        .iter()
+        .map(describe)
+        .collect()
+}
+
+fn fresh_diagnostics(text: &str, config: &Config) -> Vec<String> {
+    let mut host = AnalysisHost::new();
+    host.set_config(config.clone());
+    host.set_file("schema.prisma", FileKind::Schema, Arc::from(text));
+    diagnostics(&host, "schema.prisma")
+}
+
+/// `text` with `suffix` appended to the first word after the first match
+/// of `after`, or `None` when there is no such word.
+fn rename_after(text: &str, after: &str, suffix: &str) -> Option<String> {
+    let from = text.find(after)? + after.len();
+    let start = from + text[from..].find(|c: char| c.is_ascii_alphabetic())?;
+    let end = start
+        + text[start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(text.len() - start);
+    Some(format!("{}{suffix}{}", &text[..end], &text[end..]))
+}
+
 /// A line start near the middle of `text`.
 fn middle_line(text: &str) -> usize {
     let mid = (0..=text.len() / 2)
@@ -41,8 +93,7 @@ fn middle_line(text: &str) -> usize {
     text[..mid].rfind('\n').map_or(0, |i| i + 1)
 }
 
-#[test]
-fn cached_models_equal_a_fresh_lowering() {
+fn test_schemas() -> Vec<PathBuf> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = Vec::new();
     schemas(&repo.join("examples"), &mut files);
@@ -58,8 +109,13 @@ fn cached_models_equal_a_fresh_lowering() {
         );
     }
     assert!(files.len() > 10);
+    files
+}
+
+#[test]
+fn cached_models_equal_a_fresh_lowering() {
     let mut compared = 0;
-    for path in &files {
+    for path in &test_schemas() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
@@ -99,6 +155,63 @@ fn cached_models_equal_a_fresh_lowering() {
         }
     }
     assert!(compared > 30);
+}
+
+/// The model rules' findings of an editing session, where models the edit
+/// did not reach keep theirs, equal a fresh analysis after every step.
+/// Besides edits that move models, the steps change what the kept findings
+/// depend on: the first model's name (so fields typed with it no longer
+/// resolve), the first field of a model that others reference, the
+/// configuration and the datasource; and finally they go back to the
+/// original text.
+#[test]
+fn kept_findings_equal_a_fresh_analysis() {
+    let mut compared = 0;
+    for path in &test_schemas() {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let at = middle_line(&text);
+        let mut steps = vec![
+            format!("{}// a note\n{}", &text[..at], &text[at..]),
+            format!(" {text}"),
+        ];
+        steps.extend(rename_after(&text, "\nmodel ", "Renamed"));
+        steps.extend(text.find("\nmodel ").and_then(|m| {
+            let brace = m + text[m..].find('{')?;
+            let renamed = rename_after(&text[brace..], "{", "_renamed")?;
+            Some(format!("{}{renamed}", &text[..brace]))
+        }));
+        let mysql = text.replacen("\"postgresql\"", "\"mysql\"", 1).replacen(
+            "\"postgres\"",
+            "\"mysql\"",
+            1,
+        );
+        if mysql != text {
+            steps.push(mysql);
+        }
+        steps.push(text.clone());
+        let mut host = AnalysisHost::new();
+        host.set_file("schema.prisma", FileKind::Schema, Arc::from(text.as_str()));
+        diagnostics(&host, "schema.prisma");
+        let mut config = Config::default();
+        for (i, step) in steps.iter().enumerate() {
+            if i == 2 {
+                // Another set of audit fields voids every kept finding.
+                config.audit.fields = vec!["createdAt".into(), "modifiedAt".into()];
+                host.set_config(config.clone());
+            }
+            host.set_file("schema.prisma", FileKind::Schema, Arc::from(step.as_str()));
+            assert_eq!(
+                diagnostics(&host, "schema.prisma"),
+                fresh_diagnostics(step, &config),
+                "{}: step {i} of the session found otherwise than a fresh analysis",
+                path.display()
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 100);
 }
 
 /// A file large enough to be parsed in chunks and lowered on several

@@ -1,0 +1,225 @@
+//! Findings of the model rules, kept between runs of an editing session.
+//!
+//! Most rules read one model at a time ([`rules::MODEL_RULES`]). What they
+//! find in a model depends on the model itself, on the configuration and
+//! the datasource, and on what each of the model's field types resolves
+//! to. A keystroke usually changes one model, and the lowering cache hands
+//! every other model back as the same shared [`ModelData`], so their
+//! findings are kept as well: stored relative to the model's start, and
+//! placed again wherever the model is now.
+//!
+//! A model's findings are reused only when all of these are what they
+//! were: the configuration, the datasource's provider and relation mode
+//! ([`Env`]); the model's data (the same allocation, so the same text);
+//! and, field by field, whether the type resolves, and to which model's
+//! data ([`Dep`]). Nothing is hashed: allocations are compared, and each
+//! entry keeps its allocations alive so that an address cannot be reused
+//! by another model while the entry holds it.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+use schemalint_syntax::TextRange;
+
+use crate::config::Config;
+use crate::db::SourceFile;
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::items::ModelData;
+use crate::rules::{self, Ctx};
+use crate::semantic::{Decl, ModelId};
+
+/// The findings of the last run, by model. Holds only the models of that
+/// run.
+pub struct ModelFindingsCache {
+    env: Env,
+    entries: FxHashMap<Key, Entry>,
+}
+
+impl std::fmt::Debug for ModelFindingsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ModelFindingsCache({} models)", self.entries.len())
+    }
+}
+
+/// What every model rule may read besides its model and the declarations
+/// its field types name.
+#[derive(Clone, PartialEq)]
+pub(crate) struct Env {
+    config: Arc<Config>,
+    provider: Option<String>,
+    relation_mode_prisma: bool,
+}
+
+impl Env {
+    pub(crate) fn of(ctx: &Ctx<'_>, config: &Arc<Config>) -> Env {
+        Env {
+            config: config.clone(),
+            provider: ctx.schema.provider().map(str::to_string),
+            relation_mode_prisma: ctx.schema.relation_mode_prisma(),
+        }
+    }
+}
+
+/// A model: its file and the address of its data.
+type Key = (SourceFile, usize);
+
+fn key(file: SourceFile, data: &Arc<ModelData>) -> Key {
+    (file, Arc::as_ptr(data) as usize)
+}
+
+/// A model's findings and what they were computed from.
+#[derive(Clone)]
+pub(crate) struct Entry {
+    /// Keeps the data alive, so that its address in the key stays its own.
+    data: Arc<ModelData>,
+    /// What each field's type resolved to.
+    deps: Arc<[Dep]>,
+    /// Every range counted from the model's base. `None` when a finding
+    /// reached outside the model, which a model rule must not do; such a
+    /// model is computed again on every run.
+    found: Option<Arc<[Diagnostic]>>,
+}
+
+/// What a field's type resolved to, as far as a model rule can tell.
+#[derive(Clone)]
+enum Dep {
+    /// A scalar, or nothing: the same to every model rule.
+    Unresolved,
+    Enum,
+    /// A model, view or composite type, by its data.
+    Model(Arc<ModelData>),
+}
+
+impl Dep {
+    fn of(ctx: &Ctx<'_>, decl: Option<Decl>) -> Dep {
+        match decl {
+            None => Dep::Unresolved,
+            Some(Decl::Enum(_)) => Dep::Enum,
+            Some(Decl::Model(id)) => Dep::Model(ctx.schema.model(id).data().clone()),
+        }
+    }
+
+    fn is(&self, ctx: &Ctx<'_>, decl: Option<Decl>) -> bool {
+        match (self, decl) {
+            (Dep::Unresolved, None) | (Dep::Enum, Some(Decl::Enum(_))) => true,
+            (Dep::Model(data), Some(Decl::Model(id))) => {
+                Arc::ptr_eq(data, ctx.schema.model(id).data())
+            }
+            _ => false,
+        }
+    }
+}
+
+impl ModelFindingsCache {
+    pub(crate) fn new(env: Env, entries: impl IntoIterator<Item = (Key, Entry)>) -> Self {
+        ModelFindingsCache {
+            env,
+            entries: entries.into_iter().collect(),
+        }
+    }
+
+    /// The cache if it was filled under `env`, else an empty one: a
+    /// change of the configuration or the datasource voids every entry.
+    pub(crate) fn under(self, env: &Env) -> Self {
+        if self.env == *env {
+            self
+        } else {
+            ModelFindingsCache::new(env.clone(), [])
+        }
+    }
+}
+
+/// Runs the model rules over `models`. With `previous` (an editing
+/// session), reuses what it holds for models and dependencies that did not
+/// change, and returns the entries for the next run as well; without it (a
+/// one-shot run), keeps nothing.
+pub(crate) fn run(
+    ctx: &Ctx<'_>,
+    models: &[ModelId],
+    previous: Option<&ModelFindingsCache>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<(Key, Entry)> {
+    let mut next = Vec::new();
+    for &id in models {
+        let model = ctx.schema.model(id);
+        let Some(previous) = previous else {
+            for rule in rules::MODEL_RULES {
+                rule(ctx, id, out);
+            }
+            continue;
+        };
+        let key = key(id.file, model.data());
+        let fields = 0..model.fields.len();
+        let kept = previous.entries.get(&key).filter(|entry| {
+            debug_assert!(Arc::ptr_eq(&entry.data, model.data()));
+            entry.deps.len() == fields.len()
+                && fields
+                    .clone()
+                    .zip(entry.deps.iter())
+                    .all(|(i, dep)| dep.is(ctx, ctx.schema.field_type(id, i)))
+        });
+        let entry = match kept {
+            Some(entry) => entry.clone(),
+            None => {
+                let mut found = Vec::new();
+                for rule in rules::MODEL_RULES {
+                    rule(ctx, id, &mut found);
+                }
+                let span = TextRange::new(model.base(), model.range().end);
+                let inside = found.iter().all(|d| within(d, id.file, span));
+                debug_assert!(
+                    inside,
+                    "a model rule reached outside model `{}`",
+                    model.name.name
+                );
+                Entry {
+                    data: model.data().clone(),
+                    deps: fields
+                        .map(|i| Dep::of(ctx, ctx.schema.field_type(id, i)))
+                        .collect(),
+                    found: inside
+                        .then(|| found.iter().map(|d| shifted(d, model.base(), 0)).collect()),
+                }
+            }
+        };
+        match &entry.found {
+            Some(found) => out.extend(found.iter().map(|d| shifted(d, 0, model.base()))),
+            None => {
+                for rule in rules::MODEL_RULES {
+                    rule(ctx, id, out);
+                }
+            }
+        }
+        next.push((key, entry));
+    }
+    next
+}
+
+/// Whether every place a diagnostic names is in `file`, inside `span`.
+fn within(d: &Diagnostic, file: SourceFile, span: TextRange) -> bool {
+    let inside =
+        |f: SourceFile, r: TextRange| f == file && span.start <= r.start && r.end <= span.end;
+    inside(d.file, d.range)
+        && d.related.iter().all(|r| inside(r.file, r.range))
+        && d.fix.iter().flat_map(|f| &f.edits).all(|e| match e {
+            Edit::Replace { file, range, .. } => inside(*file, *range),
+            Edit::Create { .. } => false,
+        })
+}
+
+/// A copy of `d` with every range moved from counting at `from` to
+/// counting at `to`. Only for diagnostics that [`within`] accepted.
+fn shifted(d: &Diagnostic, from: usize, to: usize) -> Diagnostic {
+    let at = |r: TextRange| TextRange::new(r.start - from + to, r.end - from + to);
+    let mut d = d.clone();
+    d.range = at(d.range);
+    for related in &mut d.related {
+        related.range = at(related.range);
+    }
+    for edit in d.fix.iter_mut().flat_map(|f| &mut f.edits) {
+        if let Edit::Replace { range, .. } = edit {
+            *range = at(*range);
+        }
+    }
+    d
+}
