@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use ropey::Rope;
+use rustc_hash::{FxHashMap, FxHashSet};
 use schemalint_analysis::{
     fix, Analysis, AnalysisHost, Applicability, Diagnostic, Edit, FileKind, SourceFile,
 };
@@ -162,7 +163,7 @@ impl Backend {
                 resolve_edits: false,
                 generation: 0,
                 published: HashMap::new(),
-                converted: Conversions::new(),
+                converted: Conversions::default(),
             })),
         }
     }
@@ -470,7 +471,7 @@ struct Converted {
     diags: Arc<Vec<lsp::Diagnostic>>,
 }
 
-type Conversions = HashMap<SourceFile, Converted>;
+type Conversions = FxHashMap<SourceFile, Converted>;
 
 /// The LSP diagnostics of the files whose workspace-relative path is
 /// `wanted`.
@@ -491,7 +492,7 @@ fn collect_diagnostics(
     };
     let text_id = |file: SourceFile| analysis.text(file).clone();
     let files = analysis.files();
-    let current: HashSet<SourceFile> = files.iter().copied().collect();
+    let current: FxHashSet<SourceFile> = files.iter().copied().collect();
     converted.retain(|file, _| current.contains(file));
     for &file in files {
         if !wanted(analysis.path(file)) {

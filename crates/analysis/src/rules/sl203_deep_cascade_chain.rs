@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::Ctx;
 use crate::diagnostic::Diagnostic;
@@ -46,7 +46,7 @@ declare_rule! {
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let max = ctx.config.cascade.max_depth as usize;
     // Cascade parents of each model.
-    let mut parents: HashMap<ModelId, Vec<ModelId>> = HashMap::new();
+    let mut parents: HashMap<ModelId, Vec<ModelId>> = HashMap::default();
     for (child, field, parent) in ctx.schema.relations() {
         if ctx.cascade(field).is_some() {
             parents.entry(child).or_default().push(parent);
@@ -54,7 +54,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
     let mut chains = Chains {
         parents: &parents,
-        memo: HashMap::new(),
+        memo: HashMap::default(),
         saw_cycle: false,
     };
     for (child_id, field, parent_id) in ctx.schema.relations() {
@@ -150,11 +150,12 @@ impl Chains<'_> {
     /// cut, so it is valid for this walk only). Iterative, so a chain of
     /// any depth cannot overflow the stack.
     fn longest(&mut self, start: ModelId) -> (Link, HashMap<ModelId, Link>) {
-        let mut scratch = HashMap::new();
+        let mut scratch = HashMap::default();
         if let Some(link) = self.memo.get(&start) {
             return (*link, scratch);
         }
-        let mut on_path: HashSet<ModelId> = HashSet::from([start]);
+        let mut on_path: HashSet<ModelId> = HashSet::default();
+        on_path.insert(start);
         let mut stack = vec![Frame::new(start)];
         let mut returned: Option<(ModelId, Link, bool)> = None;
         loop {
@@ -223,7 +224,8 @@ impl Chains<'_> {
         limit: usize,
     ) -> Vec<ModelId> {
         let mut chain = vec![end];
-        let mut seen = HashSet::from([end]);
+        let mut seen = HashSet::default();
+        seen.insert(end);
         let mut link = top;
         // Links from different cuts of a cycle could point in a circle; a
         // chain is never longer than its recorded length.
