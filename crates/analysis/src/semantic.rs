@@ -8,7 +8,7 @@ use schemalint_syntax::ast::ModelKind;
 
 use crate::config::Config;
 use crate::db::{Db, FileKind, SourceFile};
-use crate::items::{self, DatasourceItem, EnumItem, FieldItem, FileItems, ModelItem};
+use crate::items::{self, DatasourceItem, EnumItem, FieldItem, FileItems, ModelItem, RelIdent};
 
 pub const SCALARS: &[&str] = &[
     "String", "Boolean", "Int", "BigInt", "Float", "Decimal", "DateTime", "Json", "Bytes",
@@ -45,8 +45,13 @@ pub struct Schema {
     pub by_name: HashMap<String, Vec<Decl>>,
     /// Every datasource block, in workspace order.
     pub datasources: Vec<(SourceFile, DatasourceItem)>,
-    /// Module of each model and enum.
-    modules: HashMap<Decl, String>,
+    /// Every module that a declaration belongs to, each once, in the order
+    /// of first appearance.
+    module_names: Vec<String>,
+    /// The module (a position in `module_names`) of the model, and of the
+    /// enum, at each position of `models` and `enums`.
+    model_modules: Vec<u32>,
+    enum_modules: Vec<u32>,
     /// What each field's type names, resolved once per schema because
     /// several rules ask, for every field: the fields of the model at
     /// position `p` of `models` start at `field_types[type_start[p]]`.
@@ -55,6 +60,9 @@ pub struct Schema {
     /// Every field that points at another model: the model, the field's
     /// index and the target.
     relations: Vec<(ModelId, usize, ModelId)>,
+    /// The positions in `relations` of those with an explicit
+    /// `onDelete: Cascade`, which three rules follow.
+    cascades: Vec<u32>,
 }
 
 /// A resolved field type in four bytes (a `Decl` takes 24, and a
@@ -129,7 +137,23 @@ impl Schema {
     }
 
     pub fn module(&self, decl: Decl) -> &str {
-        self.modules.get(&decl).map_or("default", String::as_str)
+        let (file, index) = match decl {
+            Decl::Model(id) => (id.file, id.index),
+            Decl::Enum(id) => (id.file, id.index),
+        };
+        let Some(entry) = self.files.get(&file) else {
+            return "default";
+        };
+        let module = match decl {
+            Decl::Model(_) => self.model_modules.get(entry.first_model + index),
+            Decl::Enum(_) => self.enum_modules.get(entry.first_enum + index),
+        };
+        module.map_or("default", |&m| &self.module_names[m as usize])
+    }
+
+    /// Every module that some declaration belongs to.
+    pub fn modules(&self) -> &[String] {
+        &self.module_names
     }
 
     /// The datasource that governs the schema: the first one.
@@ -157,6 +181,27 @@ impl Schema {
             .iter()
             .map(|&(id, field, target)| (id, &self.model(id).fields[field], target))
     }
+
+    /// The relations with an explicit `onDelete: Cascade`, with its
+    /// `Cascade`. Prisma's default referential actions never count.
+    pub fn cascades(&self) -> impl Iterator<Item = (ModelId, &FieldItem, &RelIdent, ModelId)> + '_ {
+        self.cascades.iter().map(|&r| {
+            let (id, field, target) = self.relations[r as usize];
+            let field = &self.model(id).fields[field];
+            let cascade = cascade_of(field).expect("`cascades` holds only cascading relations");
+            (id, field, cascade, target)
+        })
+    }
+}
+
+/// The `Cascade` of a field's explicit `onDelete: Cascade`.
+fn cascade_of(field: &FieldItem) -> Option<&RelIdent> {
+    field
+        .relation
+        .as_ref()?
+        .on_delete
+        .as_ref()
+        .filter(|a| a.name == "Cascade")
 }
 
 /// The module a file's declaration belongs to, from the `[modules]` config,
@@ -169,7 +214,11 @@ pub fn module_of(config: &Config, path: &str, db_schema: Option<&str>) -> String
 /// The module of a declaration, given its file's module (when the path
 /// decides it) and its `@@schema`.
 fn module_from(by_path: Option<&str>, db_schema: Option<&str>) -> String {
-    by_path.or(db_schema).unwrap_or("default").to_string()
+    module_name(by_path, db_schema).to_string()
+}
+
+fn module_name<'a>(by_path: Option<&'a str>, db_schema: Option<&'a str>) -> &'a str {
+    by_path.or(db_schema).unwrap_or("default")
 }
 
 /// The `files` globs of `[modules]`, compiled.
@@ -243,10 +292,24 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         enums: Vec::new(),
         by_name: HashMap::default(),
         datasources: Vec::new(),
-        modules: HashMap::default(),
+        module_names: Vec::new(),
+        model_modules: Vec::new(),
+        enum_modules: Vec::new(),
         field_types: Vec::new(),
         type_start: Vec::new(),
         relations: Vec::new(),
+        cascades: Vec::new(),
+    };
+    // Interned, so a declaration costs no allocation of its module's name.
+    let mut module_ids: HashMap<String, u32> = HashMap::default();
+    let mut intern = |names: &mut Vec<String>, name: &str| -> u32 {
+        if let Some(&id) = module_ids.get(name) {
+            return id;
+        }
+        names.push(name.to_string());
+        let id = names.len() as u32 - 1;
+        module_ids.insert(name.to_string(), id);
+        id
     };
     for &file in ws.files(db) {
         if file.kind(db) != FileKind::Schema {
@@ -255,7 +318,6 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         let file_items = items::file_items(db, file).clone();
         // The path is matched once per file, not once per declaration.
         let by_path = globs.modules.module_of_file(file.path(db));
-        let module = |db_schema: Option<&str>| module_from(by_path.as_deref(), db_schema);
         for (index, m) in file_items.models.iter().enumerate() {
             let id = Decl::Model(ModelId { file, index });
             schema.models.push(ModelId { file, index });
@@ -264,9 +326,11 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
                 .entry(m.name.name.clone())
                 .or_default()
                 .push(id);
-            schema
-                .modules
-                .insert(id, module(m.schema.as_ref().map(|s| s.0.as_str())));
+            let m = intern(
+                &mut schema.module_names,
+                module_name(by_path.as_deref(), m.schema.as_ref().map(|s| s.0.as_str())),
+            );
+            schema.model_modules.push(m);
         }
         for (index, e) in file_items.enums.iter().enumerate() {
             let id = Decl::Enum(EnumId { file, index });
@@ -276,9 +340,11 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
                 .entry(e.name.name.clone())
                 .or_default()
                 .push(id);
-            schema
-                .modules
-                .insert(id, module(e.schema.as_ref().map(|s| s.0.as_str())));
+            let m = intern(
+                &mut schema.module_names,
+                module_name(by_path.as_deref(), e.schema.as_ref().map(|s| s.0.as_str())),
+            );
+            schema.enum_modules.push(m);
         }
         for ds in &file_items.datasources {
             schema.datasources.push((file, ds.clone()));
@@ -330,6 +396,12 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         })
         .collect();
     schema.relations = relations;
+    schema.cascades = (0..schema.relations.len() as u32)
+        .filter(|&r| {
+            let (id, field, _) = schema.relations[r as usize];
+            cascade_of(&schema.model(id).fields[field]).is_some()
+        })
+        .collect();
     Arc::new(schema)
 }
 

@@ -48,7 +48,7 @@ use schemalint_syntax::TextRange;
 use crate::config::Config;
 use crate::db::SourceFile;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
-use crate::items::{FieldItem, ModelItem, RelIdent};
+use crate::items::ModelItem;
 use crate::semantic::{Decl, ModelId, Schema};
 
 /// What workspace rules see. It holds no database handle, so the rules can
@@ -113,17 +113,6 @@ pub(crate) const MIGRATION_RULES: &[MigrationRule] = &[
 ];
 
 impl Ctx<'_> {
-    /// The `Cascade` of an explicit `onDelete: Cascade`. Prisma's default
-    /// referential actions never count.
-    pub(crate) fn cascade<'f>(&self, field: &'f FieldItem) -> Option<&'f RelIdent> {
-        field
-            .relation
-            .as_ref()?
-            .on_delete
-            .as_ref()
-            .filter(|a| a.name == "Cascade")
-    }
-
     /// Whether a model holds audit records: its name matches `[audit]
     /// models` or its doc comment says `@audit`.
     pub(crate) fn is_audit_model(&self, model: &ModelItem) -> bool {

@@ -39,10 +39,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for (child_id, field, parent_id) in ctx.schema.relations() {
-        let Some(on_delete) = ctx.cascade(field) else {
-            continue;
-        };
+    for (child_id, field, on_delete, parent_id) in ctx.schema.cascades() {
         let child = ctx.schema.model(child_id);
         if !ctx.is_audit_model(child) {
             continue;

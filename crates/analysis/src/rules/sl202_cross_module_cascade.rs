@@ -38,10 +38,7 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for (child_id, field, parent_id) in ctx.schema.relations() {
-        let Some(on_delete) = ctx.cascade(field) else {
-            continue;
-        };
+    for (child_id, field, on_delete, parent_id) in ctx.schema.cascades() {
         let child_module = ctx.schema.module(Decl::Model(child_id));
         let parent_module = ctx.schema.module(Decl::Model(parent_id));
         if child_module == parent_module {

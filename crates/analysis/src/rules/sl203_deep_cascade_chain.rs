@@ -47,20 +47,15 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let max = ctx.config.cascade.max_depth as usize;
     // Cascade parents of each model.
     let mut parents: HashMap<ModelId, Vec<ModelId>> = HashMap::default();
-    for (child, field, parent) in ctx.schema.relations() {
-        if ctx.cascade(field).is_some() {
-            parents.entry(child).or_default().push(parent);
-        }
+    for (child, _, _, parent) in ctx.schema.cascades() {
+        parents.entry(child).or_default().push(parent);
     }
     let mut chains = Chains {
         parents: &parents,
         memo: HashMap::default(),
         saw_cycle: false,
     };
-    for (child_id, field, parent_id) in ctx.schema.relations() {
-        let Some(on_delete) = ctx.cascade(field) else {
-            continue;
-        };
+    for (child_id, field, on_delete, parent_id) in ctx.schema.cascades() {
         // The longest chain of cascades from a root down to `parent`.
         let (top, scratch) = chains.longest(parent_id);
         // Only a chain that is too deep is walked, and a cycle is looked

@@ -34,13 +34,15 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let mut names: Vec<&String> = ctx.schema.by_name.keys().collect();
-    names.sort();
-    for name in names {
-        let decls = &ctx.schema.by_name[name];
-        if decls.len() < 2 {
-            continue;
-        }
+    // Only the few duplicated names are sorted, not every name.
+    let mut duplicated: Vec<(&String, &Vec<Decl>)> = ctx
+        .schema
+        .by_name
+        .iter()
+        .filter(|(_, decls)| decls.len() >= 2)
+        .collect();
+    duplicated.sort_unstable_by_key(|(name, _)| *name);
+    for (name, decls) in duplicated {
         let enum_values: Vec<Option<Vec<&str>>> = decls
             .iter()
             .map(|d| match d {

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 use schemalint_syntax::ast::ModelKind;
 
@@ -37,36 +37,41 @@ declare_rule! {
     pub static TABLE_NAME_COLLISION = { code: "SL402", name: "table-name-collision", severity: Error, fix: None };
 }
 
+/// Whether the declarations are enums (types, not tables), their db
+/// schema, and the table or type name.
+type Table<'a> = (bool, &'a str, &'a str);
+
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // Keyed by (is enum, db schema, table); names differ, or SL401 applies.
-    let mut groups: BTreeMap<(bool, String, String), Vec<(Decl, String)>> = BTreeMap::new();
+    // Borrowed keys, so grouping allocates no names; only the groups that
+    // collide are sorted, for a stable order.
+    let mut groups: FxHashMap<Table<'_>, Vec<(Decl, &str)>> = FxHashMap::default();
     for &id in &ctx.schema.models {
         let m = ctx.schema.model(id);
         if m.kind != ModelKind::Model {
             continue;
         }
-        let schema = m.schema.as_ref().map_or(String::new(), |s| s.0.clone());
+        let schema = m.schema.as_ref().map_or("", |s| s.0.as_str());
         groups
-            .entry((false, schema, m.table().to_string()))
+            .entry((false, schema, m.table()))
             .or_default()
-            .push((Decl::Model(id), m.name.name.clone()));
+            .push((Decl::Model(id), m.name.name.as_str()));
     }
     for &id in &ctx.schema.enums {
         let e = ctx.schema.enum_(id);
-        let schema = e.schema.as_ref().map_or(String::new(), |s| s.0.clone());
-        let table = e.map.clone().unwrap_or_else(|| e.name.name.clone());
+        let schema = e.schema.as_ref().map_or("", |s| s.0.as_str());
+        let table = e.map.as_deref().unwrap_or(&e.name.name);
         groups
             .entry((true, schema, table))
             .or_default()
-            .push((Decl::Enum(id), e.name.name.clone()));
+            .push((Decl::Enum(id), e.name.name.as_str()));
     }
+    let mut groups: Vec<_> = groups
+        .into_iter()
+        .filter(|(_, decls)| decls.iter().any(|(_, n)| *n != decls[0].1))
+        .collect();
+    groups.sort_unstable_by_key(|(key, _)| *key);
     for ((is_enum, schema, table), decls) in groups {
-        let mut distinct: Vec<&str> = decls.iter().map(|(_, n)| n.as_str()).collect();
-        distinct.sort();
-        distinct.dedup();
-        if distinct.len() < 2 {
-            continue;
-        }
         let object = if is_enum { "type" } else { "table" };
         let qualified = if schema.is_empty() {
             format!("\"{table}\"")
@@ -78,7 +83,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             let others: Vec<&str> = decls
                 .iter()
                 .filter(|(_, n)| n != name)
-                .map(|(_, n)| n.as_str())
+                .map(|(_, n)| *n)
                 .collect::<Vec<_>>();
             let mut d = Diagnostic::new(
                 &TABLE_NAME_COLLISION,

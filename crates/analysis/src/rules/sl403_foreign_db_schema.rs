@@ -49,16 +49,10 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         .map(|d| d.schemas.iter().map(|s| s.name.as_str()).collect());
     let modules: BTreeSet<&str> = ctx
         .schema
-        .models
+        .modules()
         .iter()
-        .map(|m| ctx.schema.module(Decl::Model(*m)))
-        .chain(
-            ctx.schema
-                .enums
-                .iter()
-                .map(|e| ctx.schema.module(Decl::Enum(*e))),
-        )
-        .chain(ctx.config.modules.keys().map(String::as_str))
+        .chain(ctx.config.modules.keys())
+        .map(String::as_str)
         .collect();
     let owner = |db_schema: &str| -> Option<String> {
         for (name, module) in &ctx.config.modules {
