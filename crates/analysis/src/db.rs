@@ -10,6 +10,7 @@ use schemalint_syntax::{LineIndex, Parse};
 use crate::config::Config;
 use crate::items::LoweringCache;
 use crate::model_findings::ModelFindingsCache;
+use crate::semantic::Schema;
 
 /// What role a file plays in the workspace.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -68,6 +69,12 @@ pub trait Db: salsa::Database {
     fn take_model_findings(&self) -> Option<ModelFindingsCache>;
 
     fn put_model_findings(&self, cache: ModelFindingsCache);
+
+    /// The semantic model [`crate::semantic::schema`] built last, taken
+    /// out; it reuses what an edit left unchanged.
+    fn take_last_schema(&self) -> Option<Arc<Schema>>;
+
+    fn put_last_schema(&self, schema: Arc<Schema>);
 }
 
 /// The concrete database used by the CLI and the language server.
@@ -84,6 +91,8 @@ pub struct RootDatabase {
     lowering_caches: Arc<Mutex<FxHashMap<SourceFile, LoweringCache>>>,
     /// The model rules' findings by model, for the same reason.
     model_findings: Arc<Mutex<Option<ModelFindingsCache>>>,
+    /// The latest semantic model, which the memo table holds anyway.
+    last_schema: Arc<Mutex<Option<Arc<Schema>>>>,
 }
 
 impl RootDatabase {
@@ -98,6 +107,7 @@ impl RootDatabase {
             last_parses: Arc::default(),
             lowering_caches: Arc::default(),
             model_findings: Arc::default(),
+            last_schema: Arc::default(),
         };
         let ws = Workspace::new(&db, Vec::new(), Arc::new(Config::default()));
         db.workspace = Some(ws);
@@ -143,6 +153,14 @@ impl Db for RootDatabase {
 
     fn put_model_findings(&self, cache: ModelFindingsCache) {
         *lock(&self.model_findings) = Some(cache);
+    }
+
+    fn take_last_schema(&self) -> Option<Arc<Schema>> {
+        lock(&self.last_schema).take()
+    }
+
+    fn put_last_schema(&self, schema: Arc<Schema>) {
+        *lock(&self.last_schema) = Some(schema);
     }
 }
 

@@ -373,28 +373,50 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
             Decl::Enum(_) => TypeRef((entry.first_enum + index) as u32 | TypeRef::ENUM),
         }
     };
+    // A model whose data is the same allocation as in the previous build,
+    // in a schema that declares the same names at the same positions,
+    // resolves as it did then: its types are copied, not looked up again
+    // field by field. On a keystroke that is every model but one.
+    let previous = db
+        .take_last_schema()
+        .filter(|previous| same_declarations(previous, &schema));
     let mut field_types = Vec::new();
     let mut type_start = Vec::with_capacity(schema.models.len());
-    for &id in &schema.models {
+    for (p, &id) in schema.models.iter().enumerate() {
         type_start.push(field_types.len());
-        field_types.extend(schema.model(id).fields.iter().map(|f| {
+        let model = schema.model(id);
+        if let Some(previous) = &previous {
+            if Arc::ptr_eq(previous.model(id).data(), model.data()) {
+                let start = previous.type_start[p];
+                field_types
+                    .extend_from_slice(&previous.field_types[start..start + model.fields.len()]);
+                continue;
+            }
+        }
+        field_types.extend(model.fields.iter().map(|f| {
             f.type_name
                 .as_ref()
                 .and_then(|t| schema.resolve(&t.name))
                 .map_or(TypeRef::NONE, position)
         }));
     }
+    drop(previous);
     schema.field_types = field_types;
     schema.type_start = type_start;
-    let relations = schema
-        .models
-        .iter()
-        .flat_map(|&id| {
-            let schema = &schema;
-            (0..schema.model(id).fields.len())
-                .filter_map(move |i| Some((id, i, schema.field_target(id, i)?)))
-        })
-        .collect();
+    let mut relations = Vec::new();
+    for (p, &id) in schema.models.iter().enumerate() {
+        let start = schema.type_start[p];
+        let types = &schema.field_types[start..start + schema.model(id).fields.len()];
+        for (field, &TypeRef(r)) in types.iter().enumerate() {
+            if r == TypeRef::NONE.0 || r & TypeRef::ENUM != 0 {
+                continue;
+            }
+            let target = schema.models[r as usize];
+            if schema.model(target).kind != ModelKind::CompositeType {
+                relations.push((id, field, target));
+            }
+        }
+    }
     schema.relations = relations;
     schema.cascades = (0..schema.relations.len() as u32)
         .filter(|&r| {
@@ -402,7 +424,23 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
             cascade_of(&schema.model(id).fields[field]).is_some()
         })
         .collect();
-    Arc::new(schema)
+    let schema = Arc::new(schema);
+    db.put_last_schema(schema.clone());
+    schema
+}
+
+/// Whether two schemas declare the same names at the same positions, so
+/// that every type name resolves to the same position in both.
+fn same_declarations(a: &Schema, b: &Schema) -> bool {
+    a.models == b.models
+        && a.enums == b.enums
+        && b.models.iter().all(|&id| {
+            let (x, y) = (a.model(id), b.model(id));
+            Arc::ptr_eq(x.data(), y.data()) || x.name.name == y.name.name
+        })
+        && b.enums
+            .iter()
+            .all(|&id| a.enum_(id).name.name == b.enum_(id).name.name)
 }
 
 #[cfg(test)]

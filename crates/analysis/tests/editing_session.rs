@@ -160,10 +160,10 @@ fn cached_models_equal_a_fresh_lowering() {
 /// The model rules' findings of an editing session, where models the edit
 /// did not reach keep theirs, equal a fresh analysis after every step.
 /// Besides edits that move models, the steps change what the kept findings
-/// depend on: the first model's name (so fields typed with it no longer
-/// resolve), the first field of a model that others reference, the
-/// configuration and the datasource; and finally they go back to the
-/// original text.
+/// depend on: the type of a relation field, the first model's name (so
+/// fields typed with it no longer resolve), the first field of a model
+/// that others reference, the configuration and the datasource; and
+/// finally they go back to the original text.
 #[test]
 fn kept_findings_equal_a_fresh_analysis() {
     let mut compared = 0;
@@ -176,6 +176,13 @@ fn kept_findings_equal_a_fresh_analysis() {
             format!("{}// a note\n{}", &text[..at], &text[at..]),
             format!(" {text}"),
         ];
+        // The type of the first relation field no longer resolves.
+        steps.extend(text.find("@relation(").and_then(|at| {
+            let line = text[..at].rfind('\n')? + 1;
+            let name = text[line..].split_whitespace().next()?;
+            let retyped = rename_after(&text[line..], name, "Missing")?;
+            Some(format!("{}{retyped}", &text[..line]))
+        }));
         steps.extend(rename_after(&text, "\nmodel ", "Renamed"));
         steps.extend(text.find("\nmodel ").and_then(|m| {
             let brace = m + text[m..].find('{')?;
