@@ -149,14 +149,13 @@ pub(crate) fn run(
             continue;
         };
         let key = key(id.file, model.data());
-        let fields = 0..model.fields.len();
         let kept = previous.entries.get(&key).filter(|entry| {
             debug_assert!(Arc::ptr_eq(&entry.data, model.data()));
-            entry.deps.len() == fields.len()
-                && fields
-                    .clone()
+            let types = ctx.schema.field_types(id);
+            entry.deps.len() == types.len()
+                && types
                     .zip(entry.deps.iter())
-                    .all(|(i, dep)| dep.is(ctx, ctx.schema.field_type(id, i)))
+                    .all(|(decl, dep)| dep.is(ctx, decl))
         });
         let entry = match kept {
             Some(entry) => entry.clone(),
@@ -174,8 +173,10 @@ pub(crate) fn run(
                 );
                 Entry {
                     data: model.data().clone(),
-                    deps: fields
-                        .map(|i| Dep::of(ctx, ctx.schema.field_type(id, i)))
+                    deps: ctx
+                        .schema
+                        .field_types(id)
+                        .map(|decl| Dep::of(ctx, decl))
                         .collect(),
                     found: inside
                         .then(|| found.iter().map(|d| shifted(d, model.base(), 0)).collect()),

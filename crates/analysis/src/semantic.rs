@@ -60,9 +60,9 @@ pub struct Schema {
     /// Every field that points at another model: the model, the field's
     /// index and the target.
     relations: Vec<(ModelId, usize, ModelId)>,
-    /// The positions in `relations` of those with an explicit
-    /// `onDelete: Cascade`, which three rules follow.
-    cascades: Vec<u32>,
+    /// The relations with an explicit `onDelete: Cascade`, which three
+    /// rules follow.
+    cascades: Vec<(ModelId, usize, ModelId)>,
 }
 
 /// A resolved field type in four bytes (a `Decl` takes 24, and a
@@ -102,7 +102,18 @@ impl Schema {
     /// names (the first one, as [`Schema::resolve`]).
     pub fn field_type(&self, id: ModelId, field: usize) -> Option<Decl> {
         let position = self.files[&id.file].first_model + id.index;
-        let TypeRef(r) = self.field_types[self.type_start[position] + field];
+        self.decl(self.field_types[self.type_start[position] + field])
+    }
+
+    /// [`Schema::field_type`] of every field of `id`, in order.
+    pub fn field_types(&self, id: ModelId) -> impl ExactSizeIterator<Item = Option<Decl>> + '_ {
+        let position = self.files[&id.file].first_model + id.index;
+        let start = self.type_start[position];
+        let types = &self.field_types[start..start + self.model(id).fields.len()];
+        types.iter().map(|&t| self.decl(t))
+    }
+
+    fn decl(&self, TypeRef(r): TypeRef) -> Option<Decl> {
         match r {
             r if r == TypeRef::NONE.0 => None,
             r if r & TypeRef::ENUM != 0 => {
@@ -182,15 +193,19 @@ impl Schema {
             .map(|&(id, field, target)| (id, &self.model(id).fields[field], target))
     }
 
-    /// The relations with an explicit `onDelete: Cascade`, with its
-    /// `Cascade`. Prisma's default referential actions never count.
-    pub fn cascades(&self) -> impl Iterator<Item = (ModelId, &FieldItem, &RelIdent, ModelId)> + '_ {
-        self.cascades.iter().map(|&r| {
-            let (id, field, target) = self.relations[r as usize];
-            let field = &self.model(id).fields[field];
-            let cascade = cascade_of(field).expect("`cascades` holds only cascading relations");
-            (id, field, cascade, target)
-        })
+    /// The relations with an explicit `onDelete: Cascade`: the model, the
+    /// field's index and the target. Prisma's default referential actions
+    /// never count.
+    pub fn cascades(&self) -> &[(ModelId, usize, ModelId)] {
+        &self.cascades
+    }
+
+    /// Field number `field` of `id`, one of [`Schema::cascades`], and its
+    /// `Cascade`.
+    pub fn cascade_field(&self, id: ModelId, field: usize) -> (&FieldItem, &RelIdent) {
+        let field = &self.model(id).fields[field];
+        let cascade = cascade_of(field).expect("`cascades` holds only cascading relations");
+        (field, cascade)
     }
 }
 
@@ -418,11 +433,11 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         }
     }
     schema.relations = relations;
-    schema.cascades = (0..schema.relations.len() as u32)
-        .filter(|&r| {
-            let (id, field, _) = schema.relations[r as usize];
-            cascade_of(&schema.model(id).fields[field]).is_some()
-        })
+    schema.cascades = schema
+        .relations
+        .iter()
+        .filter(|&&(id, field, _)| cascade_of(&schema.model(id).fields[field]).is_some())
+        .copied()
         .collect();
     let schema = Arc::new(schema);
     db.put_last_schema(schema.clone());

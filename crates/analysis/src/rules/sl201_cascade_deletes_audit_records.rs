@@ -39,11 +39,12 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for (child_id, field, on_delete, parent_id) in ctx.schema.cascades() {
+    for &(child_id, field, parent_id) in ctx.schema.cascades() {
         let child = ctx.schema.model(child_id);
         if !ctx.is_audit_model(child) {
             continue;
         }
+        let (field, on_delete) = ctx.schema.cascade_field(child_id, field);
         let parent = ctx.schema.model(parent_id);
         out.push(
             Diagnostic::new(

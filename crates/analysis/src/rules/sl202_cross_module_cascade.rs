@@ -38,12 +38,13 @@ declare_rule! {
 }
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    for (child_id, field, on_delete, parent_id) in ctx.schema.cascades() {
+    for &(child_id, field, parent_id) in ctx.schema.cascades() {
         let child_module = ctx.schema.module(Decl::Model(child_id));
         let parent_module = ctx.schema.module(Decl::Model(parent_id));
         if child_module == parent_module {
             continue;
         }
+        let (field, on_delete) = ctx.schema.cascade_field(child_id, field);
         let child = ctx.schema.model(child_id);
         let parent = ctx.schema.model(parent_id);
         out.push(

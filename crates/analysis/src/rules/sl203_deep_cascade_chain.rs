@@ -45,17 +45,22 @@ declare_rule! {
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let max = ctx.config.cascade.max_depth as usize;
-    // Cascade parents of each model.
-    let mut parents: HashMap<ModelId, Vec<ModelId>> = HashMap::default();
-    for (child, _, _, parent) in ctx.schema.cascades() {
-        parents.entry(child).or_default().push(parent);
+    // Cascade parents of each model: the cascades of one model are next to
+    // each other in the schema's list, so each model's are a range of it.
+    let cascades = ctx.schema.cascades();
+    let mut ranges: HashMap<ModelId, (usize, usize)> = HashMap::default();
+    for (i, &(child, _, _)) in cascades.iter().enumerate() {
+        let range = ranges.entry(child).or_insert((i, i));
+        debug_assert_eq!(range.1, i, "the cascades of a model are contiguous");
+        range.1 = i + 1;
     }
+    let parents = Parents { cascades, ranges };
     let mut chains = Chains {
         parents: &parents,
         memo: HashMap::default(),
         saw_cycle: false,
     };
-    for (child_id, field, on_delete, parent_id) in ctx.schema.cascades() {
+    for &(child_id, field, parent_id) in ctx.schema.cascades() {
         // The longest chain of cascades from a root down to `parent`.
         let (top, scratch) = chains.longest(parent_id);
         // Only a chain that is too deep is walked, and a cycle is looked
@@ -95,6 +100,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
         names.push(name(child_id));
         let child = ctx.schema.model(child_id);
+        let (field, on_delete) = ctx.schema.cascade_field(child_id, field);
         out.push(Diagnostic::new(
             &DEEP_CASCADE_CHAIN,
             child_id.file,
@@ -123,8 +129,24 @@ struct Link {
     root: ModelId,
 }
 
+/// The models each model's cascades point at, in field order.
+struct Parents<'a> {
+    cascades: &'a [(ModelId, usize, ModelId)],
+    ranges: HashMap<ModelId, (usize, usize)>,
+}
+
+impl Parents<'_> {
+    /// The `n`th cascade parent of `model`.
+    fn nth(&self, model: ModelId, n: usize) -> Option<ModelId> {
+        let &(start, end) = self.ranges.get(&model)?;
+        self.cascades[start..end]
+            .get(n)
+            .map(|&(_, _, parent)| parent)
+    }
+}
+
 struct Chains<'a> {
-    parents: &'a HashMap<ModelId, Vec<ModelId>>,
+    parents: &'a Parents<'a>,
     /// Links of models whose best chain did not depend on a cut cycle.
     memo: HashMap<ModelId, Link>,
     /// Whether some walk met a cycle.
@@ -167,11 +189,7 @@ impl Chains<'_> {
                     };
                 }
             }
-            let parents = self
-                .parents
-                .get(&frame.model)
-                .map_or(&[][..], Vec::as_slice);
-            if let Some(&parent) = parents.get(frame.next) {
+            if let Some(parent) = self.parents.nth(frame.model, frame.next) {
                 frame.next += 1;
                 if parent == frame.model {
                     continue;

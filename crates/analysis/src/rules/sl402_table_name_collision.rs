@@ -1,3 +1,5 @@
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap;
 
 use schemalint_syntax::ast::ModelKind;
@@ -43,30 +45,48 @@ type Table<'a> = (bool, &'a str, &'a str);
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // Keyed by (is enum, db schema, table); names differ, or SL401 applies.
-    // Borrowed keys, so grouping allocates no names; only the groups that
-    // collide are sorted, for a stable order.
-    let mut groups: FxHashMap<Table<'_>, Vec<(Decl, &str)>> = FxHashMap::default();
-    for &id in &ctx.schema.models {
+    // Borrowed keys, and a list only for a table that a second declaration
+    // maps to, so grouping allocates little; only the groups that collide
+    // are sorted, for a stable order.
+    let models = ctx.schema.models.iter().filter_map(|&id| {
         let m = ctx.schema.model(id);
-        if m.kind != ModelKind::Model {
-            continue;
-        }
         let schema = m.schema.as_ref().map_or("", |s| s.0.as_str());
-        groups
-            .entry((false, schema, m.table()))
-            .or_default()
-            .push((Decl::Model(id), m.name.name.as_str()));
-    }
-    for &id in &ctx.schema.enums {
+        (m.kind == ModelKind::Model).then(|| {
+            (
+                (false, schema, m.table()),
+                Decl::Model(id),
+                m.name.name.as_str(),
+            )
+        })
+    });
+    let enums = ctx.schema.enums.iter().map(|&id| {
         let e = ctx.schema.enum_(id);
         let schema = e.schema.as_ref().map_or("", |s| s.0.as_str());
         let table = e.map.as_deref().unwrap_or(&e.name.name);
-        groups
-            .entry((true, schema, table))
-            .or_default()
-            .push((Decl::Enum(id), e.name.name.as_str()));
+        ((true, schema, table), Decl::Enum(id), e.name.name.as_str())
+    });
+    let count = ctx.schema.models.len() + ctx.schema.enums.len();
+    let mut first: FxHashMap<Table<'_>, (Decl, &str, Option<usize>)> =
+        FxHashMap::with_capacity_and_hasher(count, Default::default());
+    let mut shared: Vec<(Table<'_>, Vec<(Decl, &str)>)> = Vec::new();
+    for (table, decl, name) in models.chain(enums) {
+        match first.entry(table) {
+            Entry::Vacant(slot) => {
+                slot.insert((decl, name, None));
+            }
+            Entry::Occupied(mut slot) => {
+                let (first_decl, first_name, group) = slot.get_mut();
+                match group {
+                    Some(g) => shared[*g].1.push((decl, name)),
+                    None => {
+                        *group = Some(shared.len());
+                        shared.push((table, vec![(*first_decl, *first_name), (decl, name)]));
+                    }
+                }
+            }
+        }
     }
-    let mut groups: Vec<_> = groups
+    let mut groups: Vec<_> = shared
         .into_iter()
         .filter(|(_, decls)| decls.iter().any(|(_, n)| *n != decls[0].1))
         .collect();
