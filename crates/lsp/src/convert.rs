@@ -1,7 +1,9 @@
 //! Conversions between the analysis' plain data and LSP types. Positions
 //! use the negotiated encoding: UTF-8 when the client offers it, else UTF-16.
 
-use schemalint_analysis::{Diagnostic, Severity, Tag};
+use rustc_hash::FxHashMap;
+use schemalint_analysis::rules::ALL_RULES;
+use schemalint_analysis::{Diagnostic, Rule, Severity, Tag};
 use schemalint_syntax::{LineCol, LineIndex, TextRange};
 use tower_lsp_server::ls_types as lsp;
 
@@ -91,12 +93,26 @@ pub(crate) fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 
 /// An LSP diagnostic. `locate` resolves a file and range of the workspace
 /// to a URI and an LSP range (for related information).
+/// The link to a rule's documentation, formatted and parsed once per rule
+/// instead of once per diagnostic.
+fn rule_href(rule: &Rule) -> Option<lsp::Uri> {
+    static HREFS: std::sync::OnceLock<FxHashMap<&'static str, lsp::Uri>> =
+        std::sync::OnceLock::new();
+    let hrefs = HREFS.get_or_init(|| {
+        ALL_RULES
+            .iter()
+            .filter_map(|r| Some((r.code, r.url().parse().ok()?)))
+            .collect()
+    });
+    hrefs.get(rule.code).cloned()
+}
+
 pub(crate) fn diagnostic(
     d: &Diagnostic,
     range: lsp::Range,
     related: Vec<lsp::DiagnosticRelatedInformation>,
 ) -> lsp::Diagnostic {
-    let href = d.rule.url().parse::<lsp::Uri>().ok();
+    let href = rule_href(d.rule);
     let mut tags = Vec::new();
     for tag in &d.tags {
         match tag {
