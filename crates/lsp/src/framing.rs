@@ -121,12 +121,28 @@ pub(crate) fn encode_notification<P: serde::Serialize>(method: &str, params: &P)
 pub(crate) async fn queue_frames<R: AsyncRead + Unpin>(server_output: R, outbox: Outbox) {
     let mut reader = BufReader::new(server_output);
     // The server's codec writes exactly one `Content-Length` header per
-    // frame; anything else would be a bug there, and ends the session.
-    while let Ok(Some(Header::Length(len))) = read_header(&mut reader).await {
+    // frame; anything else would be a bug there, and ends the session, with
+    // a word on stderr (the editor's log) so that it does not end silently.
+    loop {
+        let len = match read_header(&mut reader).await {
+            Ok(Some(Header::Length(len))) => len,
+            Ok(None) => break,
+            Ok(Some(Header::Bad(why))) => {
+                eprintln!("schemalint: the server wrote a frame with a bad header ({why}); its output ends here");
+                break;
+            }
+            Err(e) => {
+                eprintln!(
+                    "schemalint: reading the server's output failed ({e}); its output ends here"
+                );
+                break;
+            }
+        };
         let mut frame = format!("Content-Length: {len}\r\n\r\n").into_bytes();
         let head = frame.len();
         frame.resize(head + len, 0);
-        if reader.read_exact(&mut frame[head..]).await.is_err() {
+        if let Err(e) = reader.read_exact(&mut frame[head..]).await {
+            eprintln!("schemalint: the server's output ended inside a frame ({e})");
             break;
         }
         if outbox.send(Outgoing::Frame(frame)).await.is_err() {
@@ -298,6 +314,26 @@ mod tests {
     async fn a_truncated_body_ends_the_stream_quietly() {
         let out = run(b"Content-Length: 100\r\n\r\n{\"jsonrpc\"").await;
         assert!(out.is_empty());
+    }
+
+    /// A frame with a bad header ends the server's output: the frames
+    /// before it go out whole, nothing after it does, and the writer stops.
+    #[tokio::test]
+    async fn a_bad_header_ends_the_output_after_the_good_frames() {
+        let (outbox, queue) = queue();
+        let good = r#"{"jsonrpc":"2.0","id":1,"result":null}"#;
+        let input = format!(
+            "{}X-Broken: yes\r\n\r\n{{}}{}",
+            frame(good),
+            frame(r#"{"jsonrpc":"2.0","id":2,"result":null}"#)
+        );
+        let mut client_side = Vec::new();
+        let (_, written) = tokio::join!(
+            queue_frames(input.as_bytes(), outbox),
+            write_frames(queue, &mut client_side),
+        );
+        written.unwrap();
+        assert_eq!(String::from_utf8(client_side).unwrap(), frame(good));
     }
 
     /// The server's output arrives in pieces smaller than a header while
