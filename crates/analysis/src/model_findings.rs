@@ -141,13 +141,11 @@ pub(crate) fn run(
 ) -> Vec<(Key, Entry)> {
     let mut next = Vec::new();
     for &id in models {
-        let model = ctx.schema.model(id);
         let Some(previous) = previous else {
-            for rule in rules::MODEL_RULES {
-                rule(ctx, id, out);
-            }
+            check_model(ctx, id, out);
             continue;
         };
+        let model = ctx.schema.model(id);
         let key = key(id.file, model.data());
         let kept = previous.entries.get(&key).filter(|entry| {
             debug_assert!(Arc::ptr_eq(&entry.data, model.data()));
@@ -157,43 +155,44 @@ pub(crate) fn run(
                     .zip(entry.deps.iter())
                     .all(|(decl, dep)| dep.is(ctx, decl))
         });
-        let entry = match kept {
-            Some(entry) => entry.clone(),
-            None => {
-                let mut found = Vec::new();
-                for rule in rules::MODEL_RULES {
-                    rule(ctx, id, &mut found);
-                }
-                let span = TextRange::new(model.base(), model.range().end);
-                let inside = found.iter().all(|d| within(d, id.file, span));
-                debug_assert!(
-                    inside,
-                    "a model rule reached outside model `{}`",
-                    model.name.name
-                );
-                Entry {
-                    data: model.data().clone(),
-                    deps: ctx
-                        .schema
-                        .field_types(id)
-                        .map(|decl| Dep::of(ctx, decl))
-                        .collect(),
-                    found: inside
-                        .then(|| found.iter().map(|d| shifted(d, model.base(), 0)).collect()),
-                }
+        if let Some(entry) = kept {
+            match &entry.found {
+                Some(found) => out.extend(found.iter().map(|d| shifted(d, 0, model.base()))),
+                None => check_model(ctx, id, out),
             }
-        };
-        match &entry.found {
-            Some(found) => out.extend(found.iter().map(|d| shifted(d, 0, model.base()))),
-            None => {
-                for rule in rules::MODEL_RULES {
-                    rule(ctx, id, out);
-                }
-            }
+            next.push((key, entry.clone()));
+            continue;
         }
+        let mut found = Vec::new();
+        check_model(ctx, id, &mut found);
+        let span = TextRange::new(model.base(), model.range().end);
+        let inside = found.iter().all(|d| within(d, id.file, span));
+        debug_assert!(
+            inside,
+            "a model rule reached outside model `{}`",
+            model.name.name
+        );
+        let entry = Entry {
+            data: model.data().clone(),
+            deps: ctx
+                .schema
+                .field_types(id)
+                .map(|decl| Dep::of(ctx, decl))
+                .collect(),
+            found: inside.then(|| found.iter().map(|d| shifted(d, model.base(), 0)).collect()),
+        };
+        // Computed now, so already where the model is.
+        out.append(&mut found);
         next.push((key, entry));
     }
     next
+}
+
+/// Every model rule's findings in the model `id`.
+fn check_model(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
+    for rule in rules::MODEL_RULES {
+        rule(ctx, id, out);
+    }
 }
 
 /// Whether every place a diagnostic names is in `file`, inside `span`.
