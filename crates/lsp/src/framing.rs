@@ -71,8 +71,7 @@ where
             }
             Header::Bad(why) => replacement(Value::Null, -32700, why),
         };
-        let head = format!("Content-Length: {}\r\n\r\n", body.len());
-        output.write_all(head.as_bytes()).await?;
+        output.write_all(&frame_header(body.len())).await?;
         output.write_all(&body).await?;
         output.flush().await?;
     }
@@ -111,9 +110,15 @@ pub(crate) fn encode_notification<P: serde::Serialize>(method: &str, params: &P)
     // Serializing LSP types into memory cannot fail: they have string keys
     // and no custom serializer that errors.
     .unwrap_or_default();
-    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    let mut frame = frame_header(body.len());
     frame.extend_from_slice(&body);
     frame
+}
+
+/// The header of a frame whose body is `len` bytes: the one header every
+/// frame in both directions carries.
+fn frame_header(len: usize) -> Vec<u8> {
+    format!("Content-Length: {len}\r\n\r\n").into_bytes()
 }
 
 /// Cuts the server's output into whole frames and queues them, then
@@ -138,7 +143,7 @@ pub(crate) async fn queue_frames<R: AsyncRead + Unpin>(server_output: R, outbox:
                 break;
             }
         };
-        let mut frame = format!("Content-Length: {len}\r\n\r\n").into_bytes();
+        let mut frame = frame_header(len);
         let head = frame.len();
         frame.resize(head + len, 0);
         if let Err(e) = reader.read_exact(&mut frame[head..]).await {
