@@ -252,12 +252,11 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     let text = parse.text();
     // New lines written by fixes follow the file's own line ending.
     let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    // Models whose text is unchanged since the last run are taken, shared,
-    // from then: their ranges count from their own start, so a model moved
-    // by an edit above it is still the same model. The first run of a file
-    // only leaves an empty cache, so a one-shot `check` pays no memory for
-    // it; editing sessions fill it on the first edit.
     let crlf = nl == "\r\n";
+    // An editing session keeps what the last run lowered (see
+    // `LoweringCache`). The first run of a file only leaves an empty
+    // cache, so a one-shot `check` pays no memory for it; editing
+    // sessions fill it on the first edit.
     let previous = db.take_lowering_cache(file).map(|cache| {
         if cache.crlf == crlf {
             cache
@@ -266,20 +265,69 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
         }
     });
     let parts: Vec<ast::SourceFile<'_>> = parse.source_file().parts().collect();
+    // A part whose text the last run lowered, wherever it was then, keeps
+    // its items, moved.
+    let kept: Vec<Option<&CachedPart>> = parts
+        .iter()
+        .map(|part| previous.as_ref()?.part(text, part.span()))
+        .collect();
+    // The other parts are lowered, taking unchanged models from the parts
+    // of the last run that nothing kept (the edited part, usually).
+    let pool: Option<FxHashMap<u64, CachedModel>> = previous.as_ref().map(|previous| {
+        previous
+            .parts
+            .iter()
+            .filter(|old| !kept.iter().flatten().any(|k| std::ptr::eq(*k, *old)))
+            .flat_map(|old| old.models.iter().cloned())
+            .collect()
+    });
+    let missed: Vec<ast::SourceFile<'_>> = parts
+        .iter()
+        .zip(&kept)
+        .filter(|(_, kept)| kept.is_none())
+        .map(|(part, _)| *part)
+        .collect();
     // A large file comes in several parts (its syntax chunks); they are
     // lowered on both cores and joined in order, which gives the same
     // items as one pass.
-    let lowered = crate::parallel_map(&parts, 1, |part| {
-        lower_part(*part, text, nl, previous.as_ref())
-    });
+    let mut lowered = crate::parallel_map(&missed, 1, |part| {
+        lower_part(*part, text, nl, pool.as_ref())
+    })
+    .into_iter();
     let mut items = FileItems::default();
-    let mut next = LoweringCache::empty(crlf);
-    for (part, cache) in lowered {
-        items.models.extend(part.models);
-        items.enums.extend(part.enums);
-        items.datasources.extend(part.datasources);
-        items.generators.extend(part.generators);
-        next.models.extend(cache);
+    let mut next = LoweringCache {
+        crlf,
+        text: text.clone(),
+        parts: Vec::with_capacity(parts.len()),
+    };
+    for (part, kept) in parts.iter().zip(kept) {
+        let span = part.span();
+        let cached = match kept {
+            Some(kept) => {
+                items.extend_moved(&kept.items, kept.origin, span.start);
+                CachedPart {
+                    span,
+                    ..kept.clone()
+                }
+            }
+            None => {
+                let Some((part_items, models)) = lowered.next() else {
+                    unreachable!("one lowering per missed part")
+                };
+                if previous.is_none() {
+                    items.append(part_items);
+                    continue;
+                }
+                items.extend_moved(&part_items, span.start, span.start);
+                CachedPart {
+                    span,
+                    origin: span.start,
+                    items: Arc::new(part_items),
+                    models: models.into(),
+                }
+            }
+        };
+        next.parts.push(cached);
     }
     // After a first run the cache is left empty (`next` holds nothing
     // then), so the next run fills it.
@@ -293,7 +341,7 @@ fn lower_part(
     root: ast::SourceFile<'_>,
     text: &str,
     nl: &str,
-    previous: Option<&LoweringCache>,
+    previous: Option<&FxHashMap<u64, CachedModel>>,
 ) -> (FileItems, Vec<(u64, CachedModel)>) {
     let mut items = FileItems::default();
     let mut next = Vec::new();
@@ -309,7 +357,6 @@ fn lower_part(
                         let key = &text[base..end];
                         let hash = key_hash(key);
                         let cached = previous
-                            .models
                             .get(&hash)
                             .filter(|c| &*c.text == key)
                             .cloned()
@@ -383,30 +430,113 @@ fn lower_part(
     (items, next)
 }
 
-/// Lowered models of one file by their text, kept between runs of
-/// [`file_items`] (see there). Holds only the models of the latest run.
+/// What the last run of [`file_items`] lowered, kept for the next run of
+/// an editing session: each part of the file (a syntax chunk) with its
+/// items, and its models by their text. A keystroke changes one part;
+/// every other part has the same text as a part of the last run, at the
+/// same place or moved by the edit, and keeps its items, moved, without
+/// walking its syntax again. In the edited part, the models whose text is
+/// unchanged are taken from the last run, shared.
 pub struct LoweringCache {
     /// Whether the file used `\r\n` line endings: fixes write new lines
-    /// with the file's ending, so a model lowered under the other one is
-    /// not reused.
+    /// with the file's ending, so nothing lowered under the other one is
+    /// reused.
     crlf: bool,
-    /// By the hash of the model's text; the text itself is compared on a
-    /// hit, so a collision is only a miss.
-    models: FxHashMap<u64, CachedModel>,
+    /// The text of the last run; the parts' spans point into it.
+    text: Arc<str>,
+    /// The parts of the last run, in order.
+    parts: Vec<CachedPart>,
 }
 
 impl LoweringCache {
     fn empty(crlf: bool) -> LoweringCache {
         LoweringCache {
             crlf,
-            models: FxHashMap::default(),
+            text: Arc::from(""),
+            parts: Vec::new(),
         }
+    }
+
+    /// The part of the last run with the text of `span` in `text`. Only two
+    /// places can hold it: the same offset (a part before the edit), or
+    /// the offset moved by the change in the file's length (a part after
+    /// it). The texts are compared, so a part is kept only when its text is
+    /// the same.
+    fn part(&self, text: &str, span: TextRange) -> Option<&CachedPart> {
+        let wanted = &text[span.start..span.end];
+        let grown = text.len() as isize - self.text.len() as isize;
+        let at = |start: usize| {
+            let k = self
+                .parts
+                .binary_search_by_key(&start, |p| p.span.start)
+                .ok()?;
+            let part = &self.parts[k];
+            (self.text.get(part.span.start..part.span.end) == Some(wanted)).then_some(part)
+        };
+        at(span.start).or_else(|| {
+            let moved = span.start.checked_add_signed(-grown)?;
+            (moved != span.start).then(|| at(moved)).flatten()
+        })
     }
 }
 
 impl std::fmt::Debug for LoweringCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LoweringCache({} models)", self.models.len())
+        write!(f, "LoweringCache({} parts)", self.parts.len())
+    }
+}
+
+/// One part of the file as the last run lowered it.
+#[derive(Clone)]
+struct CachedPart {
+    /// Where the part is in the cache's text.
+    span: TextRange,
+    /// Where the part started when it was lowered: `items` count from
+    /// there.
+    origin: usize,
+    items: Arc<FileItems>,
+    /// Its models by the hash of their text.
+    models: Arc<[(u64, CachedModel)]>,
+}
+
+impl FileItems {
+    /// Appends `other`, whose offsets count as if the text started at
+    /// `from`, moved to count as if it started at `to`.
+    fn extend_moved(&mut self, other: &FileItems, from: usize, to: usize) {
+        let at = |o: usize| o - from + to;
+        let range = |r: TextRange| TextRange::new(at(r.start), at(r.end));
+        let ident = |i: &Ident| Ident {
+            name: i.name.clone(),
+            range: range(i.range),
+        };
+        self.models.extend(other.models.iter().map(|m| ModelItem {
+            base: at(m.base),
+            data: m.data.clone(),
+        }));
+        self.enums.extend(other.enums.iter().map(|e| EnumItem {
+            name: ident(&e.name),
+            range: range(e.range),
+            docs: e.docs.clone(),
+            values: e.values.iter().map(ident).collect(),
+            map: e.map.clone(),
+            schema: e.schema.as_ref().map(|(s, r)| (s.clone(), range(*r))),
+        }));
+        self.datasources
+            .extend(other.datasources.iter().map(|d| DatasourceItem {
+                name: ident(&d.name),
+                range: range(d.range),
+                provider: d.provider.as_ref().map(|(p, r)| (p.clone(), range(*r))),
+                relation_mode: d.relation_mode.clone(),
+                schemas: d.schemas.iter().map(ident).collect(),
+            }));
+        self.generators.extend(other.generators.iter().map(ident));
+    }
+
+    fn append(&mut self, mut other: FileItems) {
+        self.models.append(&mut other.models);
+        self.enums.append(&mut other.enums);
+        self.datasources.append(&mut other.datasources);
+        self.generators.append(&mut other.generators);
     }
 }
 

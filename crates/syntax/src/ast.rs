@@ -320,6 +320,17 @@ impl<'a> SourceFile<'a> {
             .map(move |chunks| SourceFile { chunks, src })
     }
 
+    /// The bytes of the text this file or part covers. Parts tile the
+    /// text, each starting at the start of a line, and a part's
+    /// declarations depend on its own text alone: the same text, wherever
+    /// it is, gives the same declarations, moved.
+    pub fn span(&self) -> TextRange {
+        match (self.chunks.first(), self.chunks.last()) {
+            (Some(first), Some(last)) => TextRange::new(first.bytes.start, last.bytes.end),
+            _ => TextRange::empty(0),
+        }
+    }
+
     fn roots(&self) -> impl Iterator<Item = Node<'a>> + 'a {
         self.chunks.iter().map(|c| c.tree.root_node())
     }
