@@ -1,5 +1,6 @@
 //! The `schemalint` binary.
 
+mod allocator;
 mod check;
 mod format;
 mod report;
@@ -78,6 +79,7 @@ pub(crate) enum OutputFormat {
 }
 
 fn main() -> ExitCode {
+    allocator::init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -94,7 +96,6 @@ fn main() -> ExitCode {
         }
         Command::Explain { rule } => explain(&rule),
         Command::Lsp => {
-            one_malloc_arena();
             match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
@@ -109,26 +110,6 @@ fn main() -> ExitCode {
                 }
             }
         }
-    }
-}
-
-/// Keeps the language server's memory flat over a long session.
-///
-/// The server builds and drops whole syntax trees and semantic models on
-/// tokio's threads. glibc gives each thread an arena of its own and memory
-/// freed in one arena serves only that arena, so on a 10,000-model schema
-/// the server grew from 470 to 620 MB over 100 edits; with one arena it
-/// stayed at 410 MB (bench/lsp_latency.py, docs/benchmarks.md). The server
-/// computes one round of diagnostics at a time, so the arenas bought little
-/// parallelism. `check` keeps the default: its threads allocate at once.
-fn one_malloc_arena() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    #[allow(unsafe_code)]
-    // SAFETY: mallopt only sets a tuning parameter; it is called before the
-    // runtime starts any thread, and its failure (a zero return) only means
-    // the default stays.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 
