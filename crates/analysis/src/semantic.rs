@@ -41,8 +41,10 @@ pub struct Schema {
     pub schema_files: Vec<SourceFile>,
     pub models: Vec<ModelId>,
     pub enums: Vec<EnumId>,
-    /// Every declaration of each name, in workspace order.
-    pub by_name: HashMap<String, Vec<Decl>>,
+    /// Every declaration of each name, in workspace order. Shared with the
+    /// previous build when that declared the same names at the same
+    /// positions (every keystroke that renames nothing).
+    pub by_name: Arc<HashMap<String, Vec<Decl>>>,
     /// Every datasource block, in workspace order.
     pub datasources: Vec<(SourceFile, DatasourceItem)>,
     /// Every module that a declaration belongs to, each once, in the order
@@ -305,7 +307,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         schema_files: Vec::new(),
         models: Vec::new(),
         enums: Vec::new(),
-        by_name: HashMap::default(),
+        by_name: Arc::default(),
         datasources: Vec::new(),
         module_names: Vec::new(),
         model_modules: Vec::new(),
@@ -334,13 +336,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         // The path is matched once per file, not once per declaration.
         let by_path = globs.modules.module_of_file(file.path(db));
         for (index, m) in file_items.models.iter().enumerate() {
-            let id = Decl::Model(ModelId { file, index });
             schema.models.push(ModelId { file, index });
-            schema
-                .by_name
-                .entry(m.name.name.clone())
-                .or_default()
-                .push(id);
             let m = intern(
                 &mut schema.module_names,
                 module_name(by_path.as_deref(), m.schema.as_ref().map(|s| s.0.as_str())),
@@ -348,13 +344,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
             schema.model_modules.push(m);
         }
         for (index, e) in file_items.enums.iter().enumerate() {
-            let id = Decl::Enum(EnumId { file, index });
             schema.enums.push(EnumId { file, index });
-            schema
-                .by_name
-                .entry(e.name.name.clone())
-                .or_default()
-                .push(id);
             let m = intern(
                 &mut schema.module_names,
                 module_name(by_path.as_deref(), e.schema.as_ref().map(|s| s.0.as_str())),
@@ -395,6 +385,10 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
     let previous = db
         .take_last_schema()
         .filter(|previous| same_declarations(previous, &schema));
+    schema.by_name = match &previous {
+        Some(previous) => previous.by_name.clone(),
+        None => Arc::new(names(&schema)),
+    };
     let mut field_types = Vec::new();
     let mut type_start = Vec::with_capacity(schema.models.len());
     for (p, &id) in schema.models.iter().enumerate() {
@@ -442,6 +436,24 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
     let schema = Arc::new(schema);
     db.put_last_schema(schema.clone());
     schema
+}
+
+/// Every declaration of each name, in workspace order: file by file, a
+/// file's models before its enums.
+fn names(schema: &Schema) -> HashMap<String, Vec<Decl>> {
+    let mut by_name: HashMap<String, Vec<Decl>> = HashMap::default();
+    for &file in &schema.schema_files {
+        let items = &schema.files[&file].items;
+        for (index, m) in items.models.iter().enumerate() {
+            let id = Decl::Model(ModelId { file, index });
+            by_name.entry(m.name.name.clone()).or_default().push(id);
+        }
+        for (index, e) in items.enums.iter().enumerate() {
+            let id = Decl::Enum(EnumId { file, index });
+            by_name.entry(e.name.name.clone()).or_default().push(id);
+        }
+    }
+    by_name
 }
 
 /// Whether two schemas declare the same names at the same positions, so
