@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use tree_sitter::{InputEdit, Point, Tree};
 
-use crate::{errors, new_parser, parallel_map, point_at, SyntaxError};
+use crate::{errors, new_parser, parallel_map, SyntaxError};
 
 /// The size a chunk grows to before the next cut. Small enough to give both
 /// cores work on schemas of a few hundred KB, large enough that the cost of
@@ -190,7 +190,15 @@ pub(crate) fn run(
 ) -> Vec<Chunk> {
     // A file of one chunk is parsed without included ranges, exactly as
     // tree-sitter parses a whole file, so only a cut file needs its end.
-    let end = (cuts.len() > 1).then(|| point_at(text.as_bytes(), text.len()));
+    let end = match cuts.last() {
+        Some(last) if cuts.len() > 1 => Some(crate::point_from(
+            text.as_bytes(),
+            last.at,
+            Point::new(last.row, 0),
+            text.len(),
+        )),
+        _ => None,
+    };
     let parse_one = |k: usize, job: &Job<'_>| -> Chunk {
         let range = cuts[k].at..cuts.get(k + 1).map_or(text.len(), |c| c.at);
         let ranges: Vec<tree_sitter::Range> = end
@@ -284,6 +292,23 @@ mod tests {
             }
         }
         s
+    }
+
+    /// The points a reparse computes from the chunk an offset is in, and
+    /// from an earlier point, are those counted from the start of the text.
+    #[test]
+    fn points_counted_from_a_chunk_equal_points_counted_from_the_start() {
+        let text = text(60);
+        let parse = crate::parse_in_chunks(text.as_str(), 256);
+        assert!(parse.chunks.len() > 3);
+        let bytes = text.as_bytes();
+        for offset in 0..=bytes.len() {
+            let expected = point_at(bytes, offset);
+            assert_eq!(crate::point_in(bytes, &parse.chunks, offset), expected);
+            let from = offset / 3;
+            let at = point_at(bytes, from);
+            assert_eq!(crate::point_from(bytes, from, at, offset), expected);
+        }
     }
 
     /// `recut` after an edit gives what `cuts` gives on the new text, for

@@ -164,13 +164,16 @@ pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: us
     let (new, before) = (text.as_bytes(), old.text.as_bytes());
     let start = common_prefix(before, new);
     let tail = common_suffix(&before[start..], &new[start..]);
+    // The text before `start` is the same in both, so both ends count on
+    // from its point.
+    let start_position = point_in(before, &old.chunks, start);
     let edit = tree_sitter::InputEdit {
         start_byte: start,
         old_end_byte: before.len() - tail,
         new_end_byte: new.len() - tail,
-        start_position: point_at(before, start),
-        old_end_position: point_at(before, before.len() - tail),
-        new_end_position: point_at(new, new.len() - tail),
+        start_position,
+        old_end_position: point_from(before, start, start_position, before.len() - tail),
+        new_end_position: point_from(new, start, start_position, new.len() - tail),
     };
     let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
 
@@ -267,13 +270,41 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 
 /// The tree-sitter point (row, byte column) of a byte offset.
 pub(crate) fn point_at(text: &[u8], offset: usize) -> tree_sitter::Point {
-    let before = &text[..offset];
-    let row = before.iter().filter(|&&b| b == b'\n').count();
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    tree_sitter::Point::new(row, offset - line_start)
+    point_from(text, 0, tree_sitter::Point::new(0, 0), offset)
+}
+
+/// The point of `offset`, given the point `at` of an earlier offset
+/// `from`: reads only the text between them.
+pub(crate) fn point_from(
+    text: &[u8],
+    from: usize,
+    at: tree_sitter::Point,
+    offset: usize,
+) -> tree_sitter::Point {
+    let between = &text[from..offset];
+    match memchr::memrchr(b'\n', between) {
+        Some(last) => tree_sitter::Point::new(
+            at.row + memchr::memchr_iter(b'\n', between).count(),
+            between.len() - last - 1,
+        ),
+        None => tree_sitter::Point::new(at.row, at.column + between.len()),
+    }
+}
+
+/// The point of `offset` in the text that `chunks` tile: counted from the
+/// start of the chunk it is in, whose row is known, instead of from the
+/// start of a file that may be megabytes long.
+fn point_in(text: &[u8], chunks: &[chunks::Chunk], offset: usize) -> tree_sitter::Point {
+    let k = chunks.partition_point(|c| c.bytes.start <= offset);
+    match k.checked_sub(1).map(|k| &chunks[k]) {
+        Some(c) => point_from(
+            text,
+            c.bytes.start,
+            tree_sitter::Point::new(c.row, 0),
+            offset,
+        ),
+        None => point_at(text, offset),
+    }
 }
 
 fn new_parser() -> tree_sitter::Parser {
