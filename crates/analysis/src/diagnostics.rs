@@ -46,7 +46,8 @@ const MODELS_PER_JOB: usize = 1000;
 
 /// A unit of the rules' work that one thread does.
 enum Job<'a> {
-    Models(&'a [ModelId]),
+    /// Models, the first of them at this position of the schema's.
+    Models(usize, &'a [ModelId]),
     Workspace(rules::WorkspaceRule),
 }
 
@@ -67,7 +68,8 @@ pub(crate) fn schema_diagnostics(db: &dyn Db) -> Arc<ByFile> {
     let mut jobs: Vec<Job<'_>> = schema
         .models
         .chunks(MODELS_PER_JOB)
-        .map(Job::Models)
+        .enumerate()
+        .map(|(k, models)| Job::Models(k * MODELS_PER_JOB, models))
         .collect();
     jobs.extend(
         rules::WORKSPACE_RULES
@@ -86,7 +88,9 @@ pub(crate) fn schema_diagnostics(db: &dyn Db) -> Arc<ByFile> {
     let done = crate::parallel_map(&jobs, per_thread, |job| {
         let mut out = Vec::new();
         let kept = match job {
-            Job::Models(models) => model_findings::run(&ctx, models, previous.as_ref(), &mut out),
+            Job::Models(first, models) => {
+                model_findings::run(&ctx, *first, models, previous.as_ref(), &mut out)
+            }
             Job::Workspace(rule) => {
                 rule(&ctx, &mut out);
                 Vec::new()

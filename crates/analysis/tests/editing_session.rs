@@ -178,7 +178,8 @@ fn cached_models_equal_a_fresh_lowering() {
 /// Besides edits that move models, the steps change what the kept findings
 /// depend on: the type of a relation field, the first model's name (so
 /// fields typed with it no longer resolve), the first field of a model
-/// that others reference, and the datasource; then they go back to the
+/// that others reference, and the datasource; models are added before all
+/// others, which moves every model's place; then they go back to the
 /// original text, which is checked once more under another configuration.
 #[test]
 fn kept_findings_equal_a_fresh_analysis() {
@@ -213,7 +214,15 @@ fn kept_findings_equal_a_fresh_analysis() {
         if mysql != text {
             steps.push(mysql);
         }
-        steps.push(text.clone());
+        // Every model moves one place, then twelve (further than the kept
+        // findings are looked for around a model's old place), then back.
+        let added = |n: usize| -> String {
+            let models: String = (0..n)
+                .map(|k| format!("model Added{k} {{\n  id Int @id\n}}\n"))
+                .collect();
+            format!("{models}{text}")
+        };
+        steps.extend([added(1), added(12), text.clone()]);
         let mut host = AnalysisHost::new();
         host.set_file("schema.prisma", FileKind::Schema, Arc::from(text.as_str()));
         diagnostics(&host, "schema.prisma");
