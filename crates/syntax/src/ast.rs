@@ -157,9 +157,40 @@ fn children<'a, T: 'a>(
     src: &'a str,
     cast: fn(Node<'a>, &'a str) -> Option<T>,
 ) -> impl Iterator<Item = T> + 'a {
-    let mut cursor = node.walk();
-    let nodes: Vec<Node<'a>> = node.named_children(&mut cursor).collect();
-    nodes.into_iter().filter_map(move |n| cast(n, src))
+    NamedChildren::new(node).filter_map(move |n| cast(n, src))
+}
+
+/// The named children of a node, walked with a cursor the iterator owns:
+/// tree-sitter's own iterator borrows its cursor, so returning it meant
+/// collecting the children into a vector first, one allocation per node
+/// read, which lowering a large schema did hundreds of thousands of times.
+struct NamedChildren<'a> {
+    cursor: tree_sitter::TreeCursor<'a>,
+    /// Whether the cursor is on a child not yet returned.
+    on_child: bool,
+}
+
+impl<'a> NamedChildren<'a> {
+    fn new(node: Node<'a>) -> Self {
+        let mut cursor = node.walk();
+        let on_child = cursor.goto_first_child();
+        NamedChildren { cursor, on_child }
+    }
+}
+
+impl<'a> Iterator for NamedChildren<'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        while self.on_child {
+            let node = self.cursor.node();
+            self.on_child = self.cursor.goto_next_sibling();
+            if node.is_named() {
+                return Some(node);
+            }
+        }
+        None
+    }
 }
 
 pub(crate) fn field_child<'a>(node: Node<'a>, field: &'static str) -> Option<Node<'a>> {
@@ -224,17 +255,23 @@ fn doc_comments(node: Node<'_>, src: &str) -> Option<String> {
 }
 
 /// The text of the doc comments from `first` up to (not including)
-/// `until`, which are siblings with only doc comments between them.
+/// `until`, which are siblings with only doc comments between them, on
+/// consecutive lines. Read from the text between the two: finding each
+/// next sibling in the tree scans the parent's children from the first,
+/// which in a file of thousands of declarations cost more than lowering
+/// them.
 fn doc_text(first: Node<'_>, until: Node<'_>, src: &str) -> String {
     let mut out = String::new();
-    let mut next = Some(first);
-    while let Some(doc) = next.filter(|n| *n != until) {
+    for line in src[first.start_byte()..until.start_byte()].lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
         if !out.is_empty() {
             out.push('\n');
         }
-        let text = src[doc.byte_range()].trim_start_matches('/');
+        let text = line.trim_start_matches('/');
         out.push_str(text.strip_prefix(' ').unwrap_or(text).trim_end());
-        next = doc.next_sibling();
     }
     out
 }
