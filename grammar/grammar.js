@@ -33,6 +33,11 @@ module.exports = grammar({
 
   word: ($) => $.identifier,
 
+  // Substituted where they are used instead of wrapping each declaration
+  // and each expression in a hidden node of their own: a tree with fewer
+  // nodes is faster to build and to walk, and the visible tree is the same.
+  inline: ($) => [$._declaration, $._expression],
+
   rules: {
     source_file: ($) => repeat($._declaration),
 
