@@ -413,9 +413,11 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
     schema.field_types = field_types;
     schema.type_start = type_start;
     let mut relations = Vec::new();
+    let mut cascades = Vec::new();
     for (p, &id) in schema.models.iter().enumerate() {
+        let model = schema.model(id);
         let start = schema.type_start[p];
-        let types = &schema.field_types[start..start + schema.model(id).fields.len()];
+        let types = &schema.field_types[start..start + model.fields.len()];
         for (field, &TypeRef(r)) in types.iter().enumerate() {
             if r == TypeRef::NONE.0 || r & TypeRef::ENUM != 0 {
                 continue;
@@ -423,16 +425,14 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
             let target = schema.models[r as usize];
             if schema.model(target).kind != ModelKind::CompositeType {
                 relations.push((id, field, target));
+                if cascade_of(&model.fields[field]).is_some() {
+                    cascades.push((id, field, target));
+                }
             }
         }
     }
     schema.relations = relations;
-    schema.cascades = schema
-        .relations
-        .iter()
-        .filter(|&&(id, field, _)| cascade_of(&schema.model(id).fields[field]).is_some())
-        .copied()
-        .collect();
+    schema.cascades = cascades;
     let schema = Arc::new(schema);
     db.put_last_schema(schema.clone());
     schema
