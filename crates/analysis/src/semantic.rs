@@ -59,6 +59,9 @@ pub struct Schema {
     /// position `p` of `models` start at `field_types[type_start[p]]`.
     field_types: Vec<TypeRef>,
     type_start: Vec<usize>,
+    /// Whether each field (indexed as `field_types`) says `onDelete:
+    /// Cascade`; copied with the types of an unchanged model.
+    cascading: Vec<bool>,
     /// Every field that points at another model: the model, the field's
     /// index and the target.
     relations: Vec<(ModelId, usize, ModelId)>,
@@ -314,6 +317,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         enum_modules: Vec::new(),
         field_types: Vec::new(),
         type_start: Vec::new(),
+        cascading: Vec::new(),
         relations: Vec::new(),
         cascades: Vec::new(),
     };
@@ -390,6 +394,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         None => Arc::new(names(&schema)),
     };
     let mut field_types = Vec::new();
+    let mut cascading = Vec::new();
     let mut type_start = Vec::with_capacity(schema.models.len());
     for (p, &id) in schema.models.iter().enumerate() {
         type_start.push(field_types.len());
@@ -397,11 +402,13 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         if let Some(previous) = &previous {
             if Arc::ptr_eq(previous.model(id).data(), model.data()) {
                 let start = previous.type_start[p];
-                field_types
-                    .extend_from_slice(&previous.field_types[start..start + model.fields.len()]);
+                let fields = start..start + model.fields.len();
+                field_types.extend_from_slice(&previous.field_types[fields.clone()]);
+                cascading.extend_from_slice(&previous.cascading[fields]);
                 continue;
             }
         }
+        cascading.extend(model.fields.iter().map(|f| cascade_of(f).is_some()));
         field_types.extend(model.fields.iter().map(|f| {
             f.type_name
                 .as_ref()
@@ -412,22 +419,32 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
     drop(previous);
     schema.field_types = field_types;
     schema.type_start = type_start;
+    schema.cascading = cascading;
+    // Read from the arrays above, in order, rather than from every
+    // relation field's model data: on 10,000 models the pointer chasing
+    // cost a tenth of the build.
+    let composite: Vec<bool> = schema
+        .models
+        .iter()
+        .map(|&id| schema.model(id).kind == ModelKind::CompositeType)
+        .collect();
     let mut relations = Vec::new();
     let mut cascades = Vec::new();
     for (p, &id) in schema.models.iter().enumerate() {
-        let model = schema.model(id);
         let start = schema.type_start[p];
-        let types = &schema.field_types[start..start + model.fields.len()];
-        for (field, &TypeRef(r)) in types.iter().enumerate() {
-            if r == TypeRef::NONE.0 || r & TypeRef::ENUM != 0 {
+        let end = schema
+            .type_start
+            .get(p + 1)
+            .copied()
+            .unwrap_or(schema.field_types.len());
+        for (field, &TypeRef(r)) in schema.field_types[start..end].iter().enumerate() {
+            if r == TypeRef::NONE.0 || r & TypeRef::ENUM != 0 || composite[r as usize] {
                 continue;
             }
             let target = schema.models[r as usize];
-            if schema.model(target).kind != ModelKind::CompositeType {
-                relations.push((id, field, target));
-                if cascade_of(&model.fields[field]).is_some() {
-                    cascades.push((id, field, target));
-                }
+            relations.push((id, field, target));
+            if schema.cascading[start + field] {
+                cascades.push((id, field, target));
             }
         }
     }
