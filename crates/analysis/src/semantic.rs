@@ -422,7 +422,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
     schema.cascading = cascading;
     // Read from the arrays above, in order, rather than from every
     // relation field's model data: on 10,000 models the pointer chasing
-    // cost a tenth of the build.
+    // was about a third of the build.
     let composite: Vec<bool> = schema
         .models
         .iter()
