@@ -433,10 +433,15 @@ async fn publish_some(
     for (uri, diagnostics, version) in &to_publish {
         let params = PublishParams {
             uri,
-            diagnostics,
+            diagnostics: &[],
             version: *version,
         };
-        let frame = framing::encode_notification("textDocument/publishDiagnostics", &params);
+        let frame = framing::encode_notification_split(
+            "textDocument/publishDiagnostics",
+            &params,
+            "diagnostics",
+            diagnostics,
+        );
         // The writer has gone only when the session is over.
         if out
             .outbox
@@ -483,17 +488,14 @@ fn collect_diagnostics(
     wanted: impl Fn(&str) -> bool,
 ) -> Result<FileDiagnostics, schemalint_analysis::Cancelled> {
     let mut out = FileDiagnostics::new();
-    // The line index is a query, so it is built once per text, not once
-    // per round.
-    let locate = |file: SourceFile, range: TextRange| {
-        let text = analysis.text(file);
-        let index = analysis.line_index(file)?;
-        Ok(convert::range(index, text, range, encoding))
-    };
     let text_id = |file: SourceFile| analysis.text(file).clone();
     let files = analysis.files();
     let current: FxHashSet<SourceFile> = files.iter().copied().collect();
     converted.retain(|file, _| current.contains(file));
+    // The files that related information points into, each looked up once
+    // per round: a large schema has thousands of findings, and building a
+    // URI from a path for each of them showed in profiles.
+    let mut places: FxHashMap<SourceFile, Option<Place<'_>>> = FxHashMap::default();
     for &file in files {
         if !wanted(analysis.path(file)) {
             continue;
@@ -515,22 +517,54 @@ fn collect_diagnostics(
         let Some(uri) = lsp::Uri::from_file_path(root.join(&rel)) else {
             continue;
         };
-        let mut diags = Vec::new();
-        for d in source.iter() {
-            let mut related = Vec::new();
-            for r in &d.related {
-                if let Some(uri) = lsp::Uri::from_file_path(root.join(analysis.path(r.file))) {
-                    related.push(lsp::DiagnosticRelatedInformation {
-                        location: lsp::Location {
-                            uri,
-                            range: locate(r.file, r.range)?,
-                        },
-                        message: r.message.clone(),
-                    });
-                }
+        // The line index is a query, so it is built once per text, not
+        // once per round.
+        let (text, index) = (analysis.text(file), analysis.line_index(file)?);
+        // The files related information points into are looked up first,
+        // so that the conversion reads plain data and can run on all
+        // cores for a file with thousands of findings.
+        for r in source.iter().flat_map(|d| &d.related) {
+            if let std::collections::hash_map::Entry::Vacant(e) = places.entry(r.file) {
+                e.insert(Place::of(analysis, root, r.file)?);
             }
-            diags.push(convert::diagnostic(d, locate(file, d.range)?, related));
         }
+        let convert_piece = |piece: &&[schemalint_analysis::Diagnostic]| {
+            piece
+                .iter()
+                .map(|d| {
+                    let related = d
+                        .related
+                        .iter()
+                        .filter_map(|r| {
+                            let place = places.get(&r.file)?.as_ref()?;
+                            Some(lsp::DiagnosticRelatedInformation {
+                                location: lsp::Location {
+                                    uri: place.uri.clone(),
+                                    range: convert::range(
+                                        place.index,
+                                        place.text,
+                                        r.range,
+                                        encoding,
+                                    ),
+                                },
+                                message: r.message.clone(),
+                            })
+                        })
+                        .collect();
+                    convert::diagnostic(d, convert::range(index, text, d.range, encoding), related)
+                })
+                .collect::<Vec<_>>()
+        };
+        let pieces: Vec<&[schemalint_analysis::Diagnostic]> = if source.len() < CONVERT_SPLIT_FROM {
+            vec![&source[..]]
+        } else {
+            source.chunks(source.len().div_ceil(8)).collect()
+        };
+        let diags: Vec<lsp::Diagnostic> =
+            schemalint_syntax::parallel_map(&pieces, 1, convert_piece)
+                .into_iter()
+                .flatten()
+                .collect();
         let diags = Arc::new(diags);
         out.insert(rel.clone(), (uri.clone(), diags.clone()));
         converted.insert(
@@ -545,6 +579,35 @@ fn collect_diagnostics(
         );
     }
     Ok(out)
+}
+
+/// From this many diagnostics in one file on, they are converted to LSP on
+/// all cores.
+const CONVERT_SPLIT_FROM: usize = 2048;
+
+/// What converting a range in a file needs: its URI (`None` when the path
+/// has none), its text and its line index.
+struct Place<'a> {
+    uri: lsp::Uri,
+    text: &'a str,
+    index: &'a LineIndex,
+}
+
+impl<'a> Place<'a> {
+    fn of(
+        analysis: &'a Analysis,
+        root: &Path,
+        file: SourceFile,
+    ) -> Result<Option<Place<'a>>, schemalint_analysis::Cancelled> {
+        let index = analysis.line_index(file)?;
+        Ok(
+            lsp::Uri::from_file_path(root.join(analysis.path(file))).map(|uri| Place {
+                uri,
+                text: analysis.text(file),
+                index,
+            }),
+        )
+    }
 }
 
 fn kind_of(rel: &str, down_names: &[String]) -> Option<FileKind> {

@@ -400,6 +400,120 @@ async fn a_ten_megabyte_file() {
     );
 }
 
+/// A file with thousands of findings is converted and serialized in
+/// pieces on all cores; what arrives must be what the analysis found, in
+/// its order, at the same places, with the related information of
+/// duplicated names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_findings_arrive_whole_and_in_order() {
+    let mut text = String::from(DATASOURCE);
+    text.push_str("model Root {\n  id Int @id\n}\n\n");
+    for i in 0..2300 {
+        // An unindexed relation each (SL101), and every hundredth model
+        // declared twice (SL401, with related information).
+        let model = format!(
+            "model M{i} {{\n  id     Int  @id\n  rootId Int\n  root   Root @relation(fields: [rootId], references: [id])\n}}\n\n"
+        );
+        text.push_str(&model);
+        if i % 100 == 0 {
+            text.push_str(&model);
+        }
+    }
+    let (_dir, root) = fixture(&[("prisma/schema.prisma", &text)]);
+    let schema = root.join("prisma/schema.prisma");
+
+    // What the analysis finds, with positions in UTF-16 as LSP counts them.
+    let mut host = schemalint_analysis::AnalysisHost::new();
+    let file = host.set_file(
+        "prisma/schema.prisma",
+        schemalint_analysis::FileKind::Schema,
+        std::sync::Arc::from(text.as_str()),
+    );
+    let index = schemalint_syntax::LineIndex::new(&text);
+    let at = |offset: usize| {
+        let p = index.line_col_utf16(&text, offset);
+        (u64::from(p.line), u64::from(p.col))
+    };
+    let expected: Vec<_> = host
+        .analysis()
+        .diagnostics(file)
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let related: Vec<_> = d
+                .related
+                .iter()
+                .map(|r| (at(r.range.start), r.message.clone()))
+                .collect();
+            (
+                d.rule.code.to_string(),
+                at(d.range.start),
+                at(d.range.end),
+                d.message.clone(),
+                related,
+            )
+        })
+        .collect();
+    assert!(expected.len() > 2300, "{} findings", expected.len());
+    assert!(expected.iter().any(|e| !e.4.is_empty()));
+
+    let mut client = Client::start();
+    initialize(&mut client, &root).await;
+    open(&mut client, &uri(&schema), &text, 1).await;
+    let p = client
+        .diagnostics_until_within(
+            &uri(&schema),
+            |p| p["version"] == 1,
+            Duration::from_secs(120),
+        )
+        .await;
+    let point = |v: &serde_json::Value| {
+        (
+            v["line"].as_u64().unwrap(),
+            v["character"].as_u64().unwrap(),
+        )
+    };
+    let published: Vec<_> = p["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let related: Vec<_> = d["relatedInformation"]
+                .as_array()
+                .map(|r| {
+                    r.iter()
+                        .map(|r| {
+                            (
+                                point(&r["location"]["range"]["start"]),
+                                r["message"].as_str().unwrap().to_string(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let message = d["message"].as_str().unwrap();
+            (
+                d["code"].as_str().unwrap().to_string(),
+                point(&d["range"]["start"]),
+                point(&d["range"]["end"]),
+                message.to_string(),
+                related,
+            )
+        })
+        .collect();
+    assert_eq!(published.len(), expected.len());
+    for (k, (got, want)) in published.iter().zip(&expected).enumerate() {
+        assert!(
+            got.0 == want.0
+                && got.1 == want.1
+                && got.2 == want.2
+                && got.3.starts_with(&want.3)
+                && got.4 == want.4,
+            "finding {k}: published {got:?}, analysed {want:?}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_deleted_while_open() {
     let extra_text = "model B {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id])\n}\n";
