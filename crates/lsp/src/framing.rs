@@ -115,9 +115,15 @@ pub(crate) fn encode_notification<P: serde::Serialize>(method: &str, params: &P)
     frame
 }
 
-/// From this many elements on, [`encode_notification_split`] serializes
-/// the list on all cores.
-const SPLIT_FROM: usize = 2048;
+/// From this many elements on, a list is serialized by
+/// [`encode_notification_split`] (and a file's diagnostics converted to
+/// LSP) in [`PIECES`] pieces on all cores. Fewer stay on one thread, where
+/// they take well under a millisecond.
+pub(crate) const SPLIT_FROM: usize = 2048;
+
+/// How many pieces a long list is cut into: more than the cores, so a
+/// thread that finishes early takes another.
+pub(crate) const PIECES: usize = 8;
 
 /// A JSON-RPC notification as a frame, like [`encode_notification`], for
 /// params with one long list (`list`, in the field `field`, which `params`
@@ -146,7 +152,7 @@ where
         debug_assert!(false, "params have no empty `{field}`");
         return encode_notification(method, params);
     };
-    let per_piece = list.len().div_ceil(8).max(1);
+    let per_piece = list.len().div_ceil(PIECES).max(1);
     let pieces: Vec<&[T]> = if list.len() < SPLIT_FROM {
         vec![list]
     } else {

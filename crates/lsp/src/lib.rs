@@ -555,10 +555,13 @@ fn collect_diagnostics(
                 })
                 .collect::<Vec<_>>()
         };
-        let pieces: Vec<&[schemalint_analysis::Diagnostic]> = if source.len() < CONVERT_SPLIT_FROM {
+        let pieces: Vec<&[schemalint_analysis::Diagnostic]> = if source.len() < framing::SPLIT_FROM
+        {
             vec![&source[..]]
         } else {
-            source.chunks(source.len().div_ceil(8)).collect()
+            source
+                .chunks(source.len().div_ceil(framing::PIECES))
+                .collect()
         };
         let diags: Vec<lsp::Diagnostic> =
             schemalint_syntax::parallel_map(&pieces, 1, convert_piece)
@@ -580,10 +583,6 @@ fn collect_diagnostics(
     }
     Ok(out)
 }
-
-/// From this many diagnostics in one file on, they are converted to LSP on
-/// all cores.
-const CONVERT_SPLIT_FROM: usize = 2048;
 
 /// What converting a range in a file needs: its URI (`None` when the path
 /// has none), its text and its line index.
