@@ -115,86 +115,6 @@ pub(crate) fn encode_notification<P: serde::Serialize>(method: &str, params: &P)
     frame
 }
 
-/// From this many elements on, a list is serialized by
-/// [`encode_notification_split`] (and a file's diagnostics converted to
-/// LSP) in [`PIECES`] pieces on all cores. Fewer stay on one thread, where
-/// they take well under a millisecond.
-pub(crate) const SPLIT_FROM: usize = 2048;
-
-/// How many pieces a long list is cut into: more than the cores, so a
-/// thread that finishes early takes another.
-pub(crate) const PIECES: usize = 8;
-
-/// A JSON-RPC notification as a frame, like [`encode_notification`], for
-/// params with one long list (`list`, in the field `field`, which `params`
-/// must serialize as an empty list): the list is serialized in pieces on
-/// all cores and spliced in. On a 10,000-model schema a keystroke publishes
-/// 7,000 diagnostics, 3 MB of JSON, which took one core 3 ms.
-pub(crate) fn encode_notification_split<P, T>(
-    method: &str,
-    params: &P,
-    field: &str,
-    list: &[T],
-) -> Vec<u8>
-where
-    P: serde::Serialize,
-    T: serde::Serialize + Sync,
-{
-    let template = serde_json::to_vec(params).unwrap_or_default();
-    // The key with an empty list cannot occur inside a JSON string, where
-    // every quote is escaped, so the first occurrence is the field itself.
-    let key = format!("\"{field}\":[");
-    let Some(at) = template
-        .windows(key.len() + 1)
-        .position(|w| w[..key.len()] == *key.as_bytes() && w[key.len()] == b']')
-    else {
-        // Not the shape promised: serialize the list in place instead.
-        debug_assert!(false, "params have no empty `{field}`");
-        return encode_notification(method, params);
-    };
-    let per_piece = list.len().div_ceil(PIECES).max(1);
-    let pieces: Vec<&[T]> = if list.len() < SPLIT_FROM {
-        vec![list]
-    } else {
-        list.chunks(per_piece).collect()
-    };
-    let serialized = schemalint_syntax::parallel_map(&pieces, 1, |piece| {
-        // Serializing LSP types into memory cannot fail.
-        serde_json::to_vec(piece).unwrap_or_default()
-    });
-    // Each piece is a list of its own: `[a,b]`, spliced in without its
-    // brackets.
-    let inners: Vec<&[u8]> = serialized
-        .iter()
-        .map(|piece| piece.get(1..piece.len().saturating_sub(1)).unwrap_or(&[]))
-        .filter(|inner| !inner.is_empty())
-        .collect();
-    let method = serde_json::to_vec(method).unwrap_or_default();
-    let (open, params_key) = (
-        &b"{\"jsonrpc\":\"2.0\",\"method\":"[..],
-        &b",\"params\":"[..],
-    );
-    let list_len = inners.iter().map(|i| i.len()).sum::<usize>() + inners.len().saturating_sub(1);
-    // The length is known before the body is written, so the header goes
-    // first and the 3 MB are copied once.
-    let body_len = open.len() + method.len() + params_key.len() + template.len() + list_len + 1;
-    let mut frame = frame_header(body_len);
-    frame.reserve(body_len);
-    frame.extend_from_slice(open);
-    frame.extend_from_slice(&method);
-    frame.extend_from_slice(params_key);
-    frame.extend_from_slice(&template[..at + key.len()]);
-    for (k, inner) in inners.iter().enumerate() {
-        if k > 0 {
-            frame.push(b',');
-        }
-        frame.extend_from_slice(inner);
-    }
-    frame.extend_from_slice(&template[at + key.len()..]);
-    frame.push(b'}');
-    frame
-}
-
 /// The header of a frame whose body is `len` bytes: the one header every
 /// frame in both directions carries.
 fn frame_header(len: usize) -> Vec<u8> {
@@ -361,52 +281,6 @@ mod tests {
 
     fn frame(body: &str) -> String {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
-    }
-
-    /// The body of a frame, parsed.
-    fn body_of(frame: &[u8]) -> Value {
-        let text = std::str::from_utf8(frame).unwrap();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        assert_eq!(head, format!("Content-Length: {}", body.len()));
-        serde_json::from_str(body).unwrap()
-    }
-
-    /// A list serialized in pieces and spliced in is the list serialized
-    /// whole, for lists under and over the size that splits them, and for
-    /// a URI that spells the field's name in its text.
-    #[test]
-    fn a_list_spliced_in_pieces_equals_the_list_serialized_whole() {
-        #[derive(serde::Serialize)]
-        struct Params<'a> {
-            uri: &'a str,
-            diagnostics: &'a [Value],
-            #[serde(skip_serializing_if = "Option::is_none")]
-            version: Option<i32>,
-        }
-        for n in [0, 1, 7, SPLIT_FROM - 1, SPLIT_FROM, 3 * SPLIT_FROM + 5] {
-            let list: Vec<Value> = (0..n)
-                .map(|i| json!({"message": format!("finding {i}, \"quoted\", [x]"), "line": i}))
-                .collect();
-            let uri = "file:///w/\"diagnostics\":[]/schema.prisma";
-            for version in [None, Some(3)] {
-                let whole = Params {
-                    uri,
-                    diagnostics: &list,
-                    version,
-                };
-                let empty = Params {
-                    uri,
-                    diagnostics: &[],
-                    version,
-                };
-                let split = encode_notification_split("m", &empty, "diagnostics", &list);
-                assert_eq!(
-                    body_of(&split),
-                    body_of(&encode_notification("m", &whole)),
-                    "{n} elements, version {version:?}"
-                );
-            }
-        }
     }
 
     #[tokio::test]

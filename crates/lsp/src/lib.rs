@@ -433,15 +433,10 @@ async fn publish_some(
     for (uri, diagnostics, version) in &to_publish {
         let params = PublishParams {
             uri,
-            diagnostics: &[],
+            diagnostics,
             version: *version,
         };
-        let frame = framing::encode_notification_split(
-            "textDocument/publishDiagnostics",
-            &params,
-            "diagnostics",
-            diagnostics,
-        );
+        let frame = framing::encode_notification("textDocument/publishDiagnostics", &params);
         // The writer has gone only when the session is over.
         if out
             .outbox
@@ -520,54 +515,29 @@ fn collect_diagnostics(
         // The line index is a query, so it is built once per text, not
         // once per round.
         let (text, index) = (analysis.text(file), analysis.line_index(file)?);
-        // The files related information points into are looked up first,
-        // so that the conversion reads plain data and can run on all
-        // cores for a file with thousands of findings.
-        for r in source.iter().flat_map(|d| &d.related) {
-            if let std::collections::hash_map::Entry::Vacant(e) = places.entry(r.file) {
-                e.insert(Place::of(analysis, root, r.file)?);
+        let mut diags = Vec::with_capacity(source.len());
+        for d in source.iter() {
+            let mut related = Vec::new();
+            for r in &d.related {
+                let place = match places.entry(r.file) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(Place::of(analysis, root, r.file)?)
+                    }
+                };
+                if let Some(place) = place {
+                    related.push(lsp::DiagnosticRelatedInformation {
+                        location: lsp::Location {
+                            uri: place.uri.clone(),
+                            range: convert::range(place.index, place.text, r.range, encoding),
+                        },
+                        message: r.message.clone(),
+                    });
+                }
             }
+            let range = convert::range(index, text, d.range, encoding);
+            diags.push(convert::diagnostic(d, range, related));
         }
-        let convert_piece = |piece: &&[schemalint_analysis::Diagnostic]| {
-            piece
-                .iter()
-                .map(|d| {
-                    let related = d
-                        .related
-                        .iter()
-                        .filter_map(|r| {
-                            let place = places.get(&r.file)?.as_ref()?;
-                            Some(lsp::DiagnosticRelatedInformation {
-                                location: lsp::Location {
-                                    uri: place.uri.clone(),
-                                    range: convert::range(
-                                        place.index,
-                                        place.text,
-                                        r.range,
-                                        encoding,
-                                    ),
-                                },
-                                message: r.message.clone(),
-                            })
-                        })
-                        .collect();
-                    convert::diagnostic(d, convert::range(index, text, d.range, encoding), related)
-                })
-                .collect::<Vec<_>>()
-        };
-        let pieces: Vec<&[schemalint_analysis::Diagnostic]> = if source.len() < framing::SPLIT_FROM
-        {
-            vec![&source[..]]
-        } else {
-            source
-                .chunks(source.len().div_ceil(framing::PIECES))
-                .collect()
-        };
-        let diags: Vec<lsp::Diagnostic> =
-            schemalint_syntax::parallel_map(&pieces, 1, convert_piece)
-                .into_iter()
-                .flatten()
-                .collect();
         let diags = Arc::new(diags);
         out.insert(rel.clone(), (uri.clone(), diags.clone()));
         converted.insert(

@@ -400,10 +400,9 @@ async fn a_ten_megabyte_file() {
     );
 }
 
-/// A file with thousands of findings is converted and serialized in
-/// pieces on all cores; what arrives must be what the analysis found, in
-/// its order, at the same places, with the related information of
-/// duplicated names.
+/// A file with thousands of findings: what arrives must be what the
+/// analysis found, in its order, at the same places (in UTF-16, as LSP
+/// counts), with the related information of duplicated names.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousands_of_findings_arrive_whole_and_in_order() {
     let mut text = String::from(DATASOURCE);
