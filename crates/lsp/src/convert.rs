@@ -91,8 +91,6 @@ pub(crate) fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// An LSP diagnostic. `locate` resolves a file and range of the workspace
-/// to a URI and an LSP range (for related information).
 /// The link to a rule's documentation, formatted and parsed once per rule
 /// instead of once per diagnostic.
 fn rule_href(rule: &Rule) -> Option<lsp::Uri> {
@@ -107,6 +105,8 @@ fn rule_href(rule: &Rule) -> Option<lsp::Uri> {
     hrefs.get(rule.code).cloned()
 }
 
+/// An LSP diagnostic, with `range` and the related information already
+/// converted by the caller (which knows the files' texts and line indexes).
 pub(crate) fn diagnostic(
     d: &Diagnostic,
     range: lsp::Range,
