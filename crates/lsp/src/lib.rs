@@ -509,12 +509,11 @@ fn collect_diagnostics(
             }
         }
         let rel = analysis.path(file).to_string();
-        let Some(uri) = lsp::Uri::from_file_path(root.join(&rel)) else {
-            continue;
-        };
         // The line index is a query, so it is built once per text, not
         // once per round.
-        let (text, index) = (analysis.text(file), analysis.line_index(file)?);
+        let Some(own) = Place::of(analysis, root, file)? else {
+            continue;
+        };
         let mut diags = Vec::with_capacity(source.len());
         for d in source.iter() {
             let mut related = Vec::new();
@@ -535,9 +534,10 @@ fn collect_diagnostics(
                     });
                 }
             }
-            let range = convert::range(index, text, d.range, encoding);
+            let range = convert::range(own.index, own.text, d.range, encoding);
             diags.push(convert::diagnostic(d, range, related));
         }
+        let uri = own.uri;
         let diags = Arc::new(diags);
         out.insert(rel.clone(), (uri.clone(), diags.clone()));
         converted.insert(
@@ -554,8 +554,8 @@ fn collect_diagnostics(
     Ok(out)
 }
 
-/// What converting a range in a file needs: its URI (`None` when the path
-/// has none), its text and its line index.
+/// What converting a range in a file needs: its URI, its text and its
+/// line index. `Place::of` is `None` when the file's path has no URI.
 struct Place<'a> {
     uri: lsp::Uri,
     text: &'a str,
