@@ -84,7 +84,6 @@ fn rename_after(text: &str, after: &str, suffix: &str) -> Option<String> {
     Some(format!("{}{suffix}{}", &text[..end], &text[end..]))
 }
 
-/// A line start near the middle of `text`.
 /// `text` with the first letter of the first model name after `at`
 /// changed, which keeps the text's length.
 fn respelled(text: &str, at: usize) -> String {
@@ -101,6 +100,7 @@ fn respelled(text: &str, at: usize) -> String {
     format!("{}{letter}{}", &text[..name], &text[name + 1..])
 }
 
+/// A line start near the middle of `text`.
 fn middle_line(text: &str) -> usize {
     let mid = (0..=text.len() / 2)
         .rev()
