@@ -332,6 +332,9 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         module_ids.insert(name.to_string(), id);
         id
     };
+    // Which models are composite types, by position, noted while each
+    // model is at hand (relations never point at them).
+    let mut composite = Vec::new();
     for &file in ws.files(db) {
         if file.kind(db) != FileKind::Schema {
             continue;
@@ -341,6 +344,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         let by_path = globs.modules.module_of_file(file.path(db));
         for (index, m) in file_items.models.iter().enumerate() {
             schema.models.push(ModelId { file, index });
+            composite.push(m.kind == ModelKind::CompositeType);
             let m = intern(
                 &mut schema.module_names,
                 module_name(by_path.as_deref(), m.schema.as_ref().map(|s| s.0.as_str())),
@@ -423,11 +427,6 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
     // Read from the arrays above, in order, rather than from every
     // relation field's model data: on 10,000 models the pointer chasing
     // was about a third of the build.
-    let composite: Vec<bool> = schema
-        .models
-        .iter()
-        .map(|&id| schema.model(id).kind == ModelKind::CompositeType)
-        .collect();
     let mut relations = Vec::new();
     let mut cascades = Vec::new();
     for (p, &id) in schema.models.iter().enumerate() {
