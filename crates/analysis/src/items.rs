@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use schemalint_syntax::ast::{self, Arity, ModelKind};
+use schemalint_syntax::shape;
 use schemalint_syntax::TextRange;
 
 use crate::db::{self, Db, SourceFile};
@@ -596,6 +597,10 @@ fn map_and_schema<'a>(
     (map, schema)
 }
 
+fn shape_field_list(value: Option<shape::ValueShape<'_, '_>>, at: Rel) -> Option<Vec<RelIdent>> {
+    Some(value?.field_refs()?.map(|w| at.word(w)).collect())
+}
+
 fn field_list(expr: Option<ast::Expr<'_>>, at: Rel) -> Option<Vec<RelIdent>> {
     let array = expr?.as_array()?;
     Some(array.field_refs().map(|r| at.ident(r.name)).collect())
@@ -620,6 +625,13 @@ impl Rel {
         RelOffset(o.saturating_sub(self.base))
     }
 
+    fn word(self, w: shape::Word<'_>) -> RelIdent {
+        Ident {
+            name: w.text.to_string(),
+            range: self.range(w.range),
+        }
+    }
+
     fn ident(self, n: ast::Name<'_>) -> RelIdent {
         Ident {
             name: n.as_str().to_string(),
@@ -639,39 +651,52 @@ fn lower_model(
     let at = Rel { base };
     let name = m.name()?;
     let mut fields = Vec::new();
-    for f in m.fields() {
-        let Some(fname) = f.name() else { continue };
-        let ty = f.type_ref();
+    // A field's name, type and attributes come from `Field::shape`, which
+    // reads an error-free field from its text in one scan: walking
+    // tree-sitter's nodes for them was most of the time lowering took.
+    let mut pieces = Vec::new();
+    // The body is walked once, for the fields and the block attributes.
+    let mut block_attrs: Vec<ast::Attribute<'_>> = Vec::new();
+    let mut first_field_start = None;
+    for member in m.members() {
+        let f = match member {
+            ast::Member::Field(f) => f,
+            ast::Member::Attribute(a) => {
+                block_attrs.push(a);
+                continue;
+            }
+        };
+        first_field_start.get_or_insert(f.range().start);
+        let Some(shape) = f.shape(&mut pieces) else {
+            continue;
+        };
+        let ty = shape.type_ref;
         let mut item = FieldItem {
-            name: at.ident(fname),
+            name: at.word(shape.name),
             range: at.range(f.range()),
-            type_name: ty.and_then(|t| t.name()).map(|n| at.ident(n)),
-            unsupported: ty.is_some_and(|t| t.is_unsupported()),
-            arity: ty.map_or(Arity::Required, |t| t.arity()),
-            modifier_range: ty.and_then(|t| t.modifier_range()).map(|r| at.range(r)),
+            type_name: ty.and_then(|t| t.name).map(|n| at.word(n)),
+            unsupported: ty.is_some_and(|t| t.unsupported),
+            arity: ty.map_or(Arity::Required, |t| t.arity),
+            modifier_range: ty.and_then(|t| t.modifier_range).map(|r| at.range(r)),
             is_id: false,
             is_unique: false,
             updated_at: false,
             default: None,
             relation: None,
-            attr_insert: at.offset(ty.map_or(fname.range().end, |t| t.range().end)),
+            attr_insert: at.offset(ty.map_or(shape.name.range.end, |t| t.range.end)),
         };
-        for attr in f.attributes() {
-            item.attr_insert = at.offset(attr.range().end);
-            match attr.name_text() {
+        for attr in shape.attributes() {
+            item.attr_insert = at.offset(attr.range.end);
+            match attr.name {
                 Some("id") => item.is_id = true,
                 Some("unique") => item.is_unique = true,
                 Some("updatedAt") => item.updated_at = true,
                 Some("default") => {
-                    item.default = attr
-                        .arg_or_first("value")
-                        .map(|e| text[e.range().start..e.range().end].to_string())
+                    item.default = attr.arg_or_first("value").map(|v| v.text.to_string())
                 }
                 Some("relation") => {
-                    // One pass over the arguments; looking each one up
-                    // through the tree again was a tenth of lowering time.
                     let mut relation = RelationItem {
-                        range: at.range(attr.range()),
+                        range: at.range(attr.range),
                         name: None,
                         fields: None,
                         references: None,
@@ -681,29 +706,29 @@ fn lower_model(
                     // Only the first positional argument is the name.
                     let mut first_positional = true;
                     for arg in attr.args() {
-                        let value = arg.value();
-                        let Some(key) = arg.name() else {
+                        let value = arg.value;
+                        let Some(key) = arg.name else {
                             if first_positional && relation.name.is_none() {
                                 relation.name =
-                                    value.and_then(|e| e.as_string()).map(|s| s.into_owned());
+                                    value.and_then(|v| v.as_string()).map(|s| s.into_owned());
                             }
                             first_positional = false;
                             continue;
                         };
-                        match key.as_str() {
+                        match key.text {
                             "name" => {
                                 relation.name =
-                                    value.and_then(|e| e.as_string()).map(|s| s.into_owned())
+                                    value.and_then(|v| v.as_string()).map(|s| s.into_owned())
                             }
-                            "fields" => relation.fields = field_list(value, at),
-                            "references" => relation.references = field_list(value, at),
+                            "fields" => relation.fields = shape_field_list(value, at),
+                            "references" => relation.references = shape_field_list(value, at),
                             "onDelete" => {
                                 relation.on_delete =
-                                    value.and_then(|e| e.as_ident()).map(|n| at.ident(n))
+                                    value.and_then(|v| v.as_ident()).map(|n| at.word(n))
                             }
                             "onUpdate" => {
                                 relation.on_update =
-                                    value.and_then(|e| e.as_ident()).map(|n| at.ident(n))
+                                    value.and_then(|v| v.as_ident()).map(|n| at.word(n))
                             }
                             _ => {}
                         }
@@ -718,9 +743,6 @@ fn lower_model(
     fields.shrink_to_fit();
 
     let mut indexes = Vec::new();
-    // Each walk over a body visits every field, so the block attributes
-    // are collected once and shared by the three uses below.
-    let block_attrs: Vec<ast::Attribute<'_>> = m.block_attributes().collect();
     for attr in &block_attrs {
         let kind = match attr.name_text() {
             Some("id") => IndexKind::Id,
@@ -747,7 +769,14 @@ fn lower_model(
         kind: m.kind(),
         range: at.range(m.range()),
         docs,
-        block_attr_insert: block_attr_insert(&m, block_attrs.last(), text, nl, at),
+        block_attr_insert: block_attr_insert(
+            &m,
+            block_attrs.last(),
+            first_field_start,
+            text,
+            nl,
+            at,
+        ),
         fields,
         indexes,
         map,
@@ -775,6 +804,7 @@ fn full_line(text: &str, range: TextRange) -> TextRange {
 fn block_attr_insert(
     m: &ast::ModelDecl<'_>,
     last_block_attr: Option<&ast::Attribute<'_>>,
+    first_field_start: Option<usize>,
     text: &str,
     nl: &str,
     at: Rel,
@@ -802,16 +832,12 @@ fn block_attr_insert(
         });
     }
     let close = m.body()?.close_brace()?;
-    let indent = m
-        .fields()
-        .next()
-        .map(|f| indent_of(f.range().start))
-        .unwrap_or_else(|| "  ".to_string());
+    let indent = first_field_start.map_or_else(|| "  ".to_string(), indent_of);
     let before = &text[..close.start];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     if before[line_start..].trim().is_empty() && line_start > 0 {
         // Insert at the start of the closing brace's line.
-        let blank = if m.fields().next().is_some() { nl } else { "" };
+        let blank = if first_field_start.is_some() { nl } else { "" };
         return Some(InsertPoint {
             offset: at.offset(line_start),
             prefix: format!("{blank}{indent}"),

@@ -516,6 +516,28 @@ impl<'a> ModelDecl<'a> {
         self.fields()
             .find(|f| f.name().is_some_and(|n| n.as_str() == name))
     }
+
+    /// The fields and block attributes of the body, in order, in one pass
+    /// (`fields` and `block_attributes` each walk the whole body, and a
+    /// step of tree-sitter's cursor is costly).
+    pub fn members(&self) -> impl Iterator<Item = Member<'a>> + 'a {
+        let src = self.src;
+        self.body()
+            .into_iter()
+            .flat_map(|b| NamedChildren::new(b.node))
+            .filter_map(move |node| match kind(node) {
+                "field_declaration" => Some(Member::Field(Field { node, src })),
+                "block_attribute" => Some(Member::Attribute(Attribute { node, src })),
+                _ => None,
+            })
+    }
+}
+
+/// A line of a model body, as [`ModelDecl::members`] yields them.
+#[derive(Clone, Copy, Debug)]
+pub enum Member<'a> {
+    Field(Field<'a>),
+    Attribute(Attribute<'a>),
 }
 
 /// The `{ ... }` body of a block.
@@ -664,6 +686,11 @@ impl<'a> Field<'a> {
 
     pub fn docs(&self) -> Option<String> {
         doc_comments(self.node, self.src)
+    }
+
+    /// The text of the whole file the field is in.
+    pub(crate) fn source(&self) -> &'a str {
+        self.src
     }
 }
 
@@ -829,39 +856,43 @@ impl<'a> StringLit<'a> {
     /// The string's value with quotes removed and escapes resolved. An
     /// unknown escape keeps its character, as Prisma does.
     pub fn value(&self) -> Cow<'a, str> {
-        let raw = self.text();
-        let inner = raw.strip_prefix('"').unwrap_or(raw);
-        let inner = inner.strip_suffix('"').unwrap_or(inner);
-        if !inner.contains('\\') {
-            return Cow::Borrowed(inner);
-        }
-        let mut out = String::with_capacity(inner.len());
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('r') => out.push('\r'),
-                Some('u') => {
-                    let hex: String = chars.clone().take(4).collect();
-                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-                        Some(ch) if hex.len() == 4 => {
-                            out.push(ch);
-                            chars.nth(3);
-                        }
-                        _ => out.push('u'),
-                    }
-                }
-                Some(other) => out.push(other),
-                None => {}
-            }
-        }
-        Cow::Owned(out)
+        string_value(self.text())
     }
+}
+
+/// The value of a string token: quotes removed and escapes resolved.
+pub(crate) fn string_value(raw: &str) -> Cow<'_, str> {
+    let inner = raw.strip_prefix('"').unwrap_or(raw);
+    let inner = inner.strip_suffix('"').unwrap_or(inner);
+    if !inner.contains('\\') {
+        return Cow::Borrowed(inner);
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('u') => {
+                let hex: String = chars.clone().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) if hex.len() == 4 => {
+                        out.push(ch);
+                        chars.nth(3);
+                    }
+                    _ => out.push('u'),
+                }
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// One element of an array used as a list of field names, such as

@@ -13,6 +13,7 @@ mod chunks;
 mod errors;
 mod line_index;
 mod parallel;
+pub mod shape;
 
 use std::sync::Arc;
 
