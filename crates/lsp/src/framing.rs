@@ -16,8 +16,8 @@
 //! `publishDiagnostics`, that tree cost more than computing the
 //! diagnostics: on cal.com's schema a fifth of the server's time per
 //! keystroke went to building, writing and freeing it. The publisher
-//! therefore writes those notifications itself, straight from the LSP
-//! types ([`encode_notification`]). Both sources feed one queue: the
+//! therefore writes those notifications itself ([`encode_publish`]),
+//! around diagnostics it keeps as JSON text between rounds. Both sources feed one queue: the
 //! server's output is cut into whole frames ([`queue_frames`]), and one
 //! task writes the queue ([`write_frames`]), so frames never interleave.
 
@@ -94,24 +94,31 @@ pub(crate) fn queue() -> (Outbox, mpsc::Receiver<Outgoing>) {
     mpsc::channel(8)
 }
 
-/// A JSON-RPC notification as a frame, serialized straight from `params`.
-pub(crate) fn encode_notification<P: serde::Serialize>(method: &str, params: &P) -> Vec<u8> {
-    #[derive(serde::Serialize)]
-    struct Notification<'a, P> {
-        jsonrpc: &'static str,
-        method: &'a str,
-        params: &'a P,
-    }
-    let body = serde_json::to_vec(&Notification {
-        jsonrpc: "2.0",
-        method,
-        params,
-    })
-    // Serializing LSP types into memory cannot fail: they have string keys
-    // and no custom serializer that errors.
-    .unwrap_or_default();
+/// A `textDocument/publishDiagnostics` notification as a frame, written
+/// around `diagnostics`, which is already a JSON array (see
+/// `diagnostics`). The fields are those `PublishDiagnosticsParams`
+/// serializes, in its order.
+pub(crate) fn encode_publish(
+    uri: &tower_lsp_server::ls_types::Uri,
+    diagnostics: &str,
+    version: Option<i32>,
+) -> Vec<u8> {
+    // A URI serializes as a JSON string; that cannot fail.
+    let uri = serde_json::to_string(uri).unwrap_or_default();
+    let version = version
+        .map(|v| format!(r#","version":{v}"#))
+        .unwrap_or_default();
+    let body = [
+        r#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+        &uri,
+        r#","diagnostics":"#,
+        diagnostics,
+        &version,
+        "}}",
+    ]
+    .concat();
     let mut frame = frame_header(body.len());
-    frame.extend_from_slice(&body);
+    frame.extend_from_slice(body.as_bytes());
     frame
 }
 
@@ -369,8 +376,8 @@ mod tests {
         };
         let publisher = async {
             for i in 0..20 {
-                let params = json!({ "n": i });
-                let framed = encode_notification("test/published", &params);
+                let uri = format!("file:///{i}.prisma").parse().unwrap();
+                let framed = encode_publish(&uri, "[]", Some(i));
                 outbox.send(Outgoing::Frame(framed)).await.unwrap();
                 tokio::task::yield_now().await;
             }
@@ -387,7 +394,7 @@ mod tests {
         let ids: Vec<_> = out.iter().filter_map(|m| m["id"].as_u64()).collect();
         let published: Vec<_> = out
             .iter()
-            .filter_map(|m| m["params"]["n"].as_u64())
+            .filter_map(|m| m["params"]["version"].as_u64())
             .collect();
         assert_eq!(ids, (0..20).collect::<Vec<_>>());
         assert_eq!(published, (0..20).collect::<Vec<_>>());

@@ -11,6 +11,7 @@
 //! Only this crate knows LSP types and JSON-RPC.
 
 mod convert;
+mod diagnostics;
 mod framing;
 
 use std::collections::{HashMap, HashSet};
@@ -18,7 +19,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use ropey::Rope;
-use rustc_hash::{FxHashMap, FxHashSet};
 use schemalint_analysis::{
     fix, Analysis, AnalysisHost, Applicability, Diagnostic, Edit, FileKind, SourceFile,
 };
@@ -133,9 +133,10 @@ struct State {
     /// What was last published per workspace-relative path: the document
     /// version it was computed for and the diagnostics. Files missing from
     /// the next round get an empty list.
-    published: HashMap<String, (Option<i32>, Arc<Vec<lsp::Diagnostic>>)>,
-    /// LSP diagnostics already converted, per file (see `collect_diagnostics`).
-    converted: Conversions,
+    /// The diagnostics are a JSON array (see `diagnostics`).
+    published: HashMap<String, (Option<i32>, Arc<str>)>,
+    /// LSP diagnostics already converted, per file (see `diagnostics`).
+    converted: diagnostics::Conversions,
 }
 
 struct Backend {
@@ -163,7 +164,7 @@ impl Backend {
                 resolve_edits: false,
                 generation: 0,
                 published: HashMap::new(),
-                converted: Conversions::default(),
+                converted: diagnostics::Conversions::default(),
             })),
         }
     }
@@ -303,16 +304,6 @@ struct Out<'a> {
     outbox: &'a framing::Outbox,
 }
 
-/// The params of `textDocument/publishDiagnostics`, borrowed, so the
-/// diagnostics kept for the next round's comparison are not copied.
-#[derive(serde::Serialize)]
-struct PublishParams<'a> {
-    uri: &'a lsp::Uri,
-    diagnostics: &'a [lsp::Diagnostic],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<i32>,
-}
-
 /// Which files a round of [`publish_some`] covers.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -362,7 +353,7 @@ async fn publish_some(
     let open: HashSet<String> = versions.keys().cloned().collect();
     let computed = tokio::task::spawn_blocking(move || {
         let wanted = |rel: &str| open.contains(rel) == (scope == Scope::Open);
-        let result = collect_diagnostics(&analysis, &root, encoding, &mut converted, wanted);
+        let result = diagnostics::collect(&analysis, &root, encoding, &mut converted, wanted);
         (result, converted)
     })
     .await;
@@ -392,14 +383,14 @@ async fn publish_some(
         // client learns its diagnostics are current). Sending every file on
         // every keystroke cost more than the analysis in workspaces with
         // hundreds of migrations.
-        let mut send: Vec<(lsp::Uri, Arc<Vec<lsp::Diagnostic>>, Option<i32>)> = Vec::new();
+        let mut send: Vec<(lsp::Uri, Arc<str>, Option<i32>)> = Vec::new();
         let mut seen = HashSet::new();
         for (rel, (uri, diags)) in by_file {
             let version = versions.get(&rel).copied();
             let unchanged = match state.published.get(&rel) {
                 Some((v, old)) => *v == version && (Arc::ptr_eq(old, &diags) || *old == diags),
                 // Nothing to say about a clean file nobody has open.
-                None => diags.is_empty() && version.is_none(),
+                None => &*diags == "[]" && version.is_none(),
             };
             if !unchanged {
                 send.push((uri, diags.clone(), version));
@@ -420,23 +411,18 @@ async fn publish_some(
                 let Some((_, old)) = state.published.remove(&rel) else {
                     continue;
                 };
-                if old.is_empty() {
+                if &*old == "[]" {
                     continue;
                 }
                 if let Some(uri) = lsp::Uri::from_file_path(root_dir.join(&rel)) {
-                    send.push((uri, Arc::default(), None));
+                    send.push((uri, "[]".into(), None));
                 }
             }
         }
         send
     };
     for (uri, diagnostics, version) in &to_publish {
-        let params = PublishParams {
-            uri,
-            diagnostics,
-            version: *version,
-        };
-        let frame = framing::encode_notification("textDocument/publishDiagnostics", &params);
+        let frame = framing::encode_publish(uri, diagnostics, *version);
         // The writer has gone only when the session is over.
         if out
             .outbox
@@ -453,130 +439,6 @@ async fn publish_some(
 fn lock(shared: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     // A panic while holding the lock leaves plain data behind; keep serving.
     shared.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-type FileDiagnostics = HashMap<String, (lsp::Uri, Arc<Vec<lsp::Diagnostic>>)>;
-
-/// One file's diagnostics as last converted to LSP, with what the
-/// conversion read: the analysis diagnostics and the texts (by identity) of
-/// the files their ranges point into. While those are the same, so is the
-/// conversion, and most files of a workspace do not change between rounds.
-struct Converted {
-    source: Arc<Vec<schemalint_analysis::Diagnostic>>,
-    /// Held, not just compared: a held text cannot be freed, so a new
-    /// text can never reuse its address.
-    texts: Vec<Arc<str>>,
-    rel: String,
-    uri: lsp::Uri,
-    diags: Arc<Vec<lsp::Diagnostic>>,
-}
-
-type Conversions = FxHashMap<SourceFile, Converted>;
-
-/// The LSP diagnostics of the files whose workspace-relative path is
-/// `wanted`.
-fn collect_diagnostics(
-    analysis: &Analysis,
-    root: &Path,
-    encoding: Encoding,
-    converted: &mut Conversions,
-    wanted: impl Fn(&str) -> bool,
-) -> Result<FileDiagnostics, schemalint_analysis::Cancelled> {
-    let mut out = FileDiagnostics::new();
-    let text_id = |file: SourceFile| analysis.text(file).clone();
-    let files = analysis.files();
-    let current: FxHashSet<SourceFile> = files.iter().copied().collect();
-    converted.retain(|file, _| current.contains(file));
-    // The files that related information points into, each looked up once
-    // per round: a large schema has thousands of findings, and building a
-    // URI from a path for each of them showed in profiles.
-    let mut places: FxHashMap<SourceFile, Option<Place<'_>>> = FxHashMap::default();
-    for &file in files {
-        if !wanted(analysis.path(file)) {
-            continue;
-        }
-        let source = analysis.diagnostics_shared(file)?;
-        let mut texts = vec![text_id(file)];
-        for d in source.iter() {
-            texts.extend(d.related.iter().map(|r| text_id(r.file)));
-        }
-        if let Some(c) = converted.get(&file) {
-            let same_texts = c.texts.len() == texts.len()
-                && c.texts.iter().zip(&texts).all(|(a, b)| Arc::ptr_eq(a, b));
-            if same_texts && (Arc::ptr_eq(&c.source, &source) || c.source == source) {
-                out.insert(c.rel.clone(), (c.uri.clone(), c.diags.clone()));
-                continue;
-            }
-        }
-        let rel = analysis.path(file).to_string();
-        // The line index is a query, so it is built once per text, not
-        // once per round.
-        let Some(own) = Place::of(analysis, root, file)? else {
-            continue;
-        };
-        let mut diags = Vec::with_capacity(source.len());
-        for d in source.iter() {
-            let mut related = Vec::new();
-            for r in &d.related {
-                let place = match places.entry(r.file) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(Place::of(analysis, root, r.file)?)
-                    }
-                };
-                if let Some(place) = place {
-                    related.push(lsp::DiagnosticRelatedInformation {
-                        location: lsp::Location {
-                            uri: place.uri.clone(),
-                            range: convert::range(place.index, place.text, r.range, encoding),
-                        },
-                        message: r.message.clone(),
-                    });
-                }
-            }
-            let range = convert::range(own.index, own.text, d.range, encoding);
-            diags.push(convert::diagnostic(d, range, related));
-        }
-        let uri = own.uri;
-        let diags = Arc::new(diags);
-        out.insert(rel.clone(), (uri.clone(), diags.clone()));
-        converted.insert(
-            file,
-            Converted {
-                source,
-                texts,
-                rel,
-                uri,
-                diags,
-            },
-        );
-    }
-    Ok(out)
-}
-
-/// What converting a range in a file needs: its URI, its text and its
-/// line index. `Place::of` is `None` when the file's path has no URI.
-struct Place<'a> {
-    uri: lsp::Uri,
-    text: &'a str,
-    index: &'a LineIndex,
-}
-
-impl<'a> Place<'a> {
-    fn of(
-        analysis: &'a Analysis,
-        root: &Path,
-        file: SourceFile,
-    ) -> Result<Option<Place<'a>>, schemalint_analysis::Cancelled> {
-        let index = analysis.line_index(file)?;
-        Ok(
-            lsp::Uri::from_file_path(root.join(analysis.path(file))).map(|uri| Place {
-                uri,
-                text: analysis.text(file),
-                index,
-            }),
-        )
-    }
 }
 
 fn kind_of(rel: &str, down_names: &[String]) -> Option<FileKind> {

@@ -163,33 +163,34 @@ async fn a_panicking_request_fails_alone_and_is_logged() {
     assert!(down.get("error").is_none(), "{down}");
 }
 
-/// The publisher serializes `publishDiagnostics` itself; its params must
-/// be what the LSP type serializes to, with and without a version.
+/// The publisher writes `publishDiagnostics` itself; the frame's body
+/// must be what the LSP type serializes to, with and without a version.
 #[test]
-fn publish_params_serialize_as_the_lsp_type() {
+fn published_frames_serialize_as_the_lsp_type() {
     use tower_lsp_server::ls_types as lsp;
-    let uri: lsp::Uri = "file:///w/schema.prisma".parse().unwrap();
+    let uri: lsp::Uri = "file:///w/a%20b/schema.prisma".parse().unwrap();
     let diagnostic = lsp::Diagnostic {
         range: lsp::Range::new(lsp::Position::new(1, 2), lsp::Position::new(1, 5)),
         severity: Some(lsp::DiagnosticSeverity::WARNING),
         code: Some(lsp::NumberOrString::String("SL101".into())),
         source: Some("schemalint".into()),
-        message: "m".into(),
+        message: "m \"quoted\"".into(),
         ..Default::default()
     };
+    let diagnostics = serde_json::to_string(&[&diagnostic]).unwrap();
     for version in [Some(3), None] {
-        let ours = serde_json::to_value(super::PublishParams {
-            uri: &uri,
-            diagnostics: std::slice::from_ref(&diagnostic),
-            version,
-        })
-        .unwrap();
-        let theirs = serde_json::to_value(lsp::PublishDiagnosticsParams::new(
-            uri.clone(),
-            vec![diagnostic.clone()],
-            version,
-        ))
-        .unwrap();
+        let frame = super::framing::encode_publish(&uri, &diagnostics, version);
+        let frame = String::from_utf8(frame).unwrap();
+        let (header, body) = frame.split_once("\r\n\r\n").unwrap();
+        assert_eq!(header, format!("Content-Length: {}", body.len()));
+        let ours: serde_json::Value = serde_json::from_str(body).unwrap();
+        let params =
+            lsp::PublishDiagnosticsParams::new(uri.clone(), vec![diagnostic.clone()], version);
+        let theirs = serde_json::json!({
+            "jsonrpc": "2.0",
+            "method": "textDocument/publishDiagnostics",
+            "params": params,
+        });
         assert_eq!(ours, theirs);
     }
 }
