@@ -9,6 +9,7 @@
 //! This crate deliberately knows nothing of salsa, LSP or the file system.
 
 pub mod ast;
+mod change;
 mod chunks;
 mod errors;
 mod line_index;
@@ -17,6 +18,7 @@ pub mod shape;
 
 use std::sync::Arc;
 
+pub use change::TextChange;
 pub use line_index::{LineCol, LineIndex};
 pub use parallel::parallel_map;
 
@@ -162,19 +164,19 @@ pub fn reparse(text: impl Into<Arc<str>>, old: &Parse) -> Parse {
 #[doc(hidden)]
 pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: usize) -> Parse {
     let text: Arc<str> = text.into();
+    let change = TextChange::between(&old.text, &text);
     let (new, before) = (text.as_bytes(), old.text.as_bytes());
-    let start = common_prefix(before, new);
-    let tail = common_suffix(&before[start..], &new[start..]);
+    let start = change.start;
     // The text before `start` is the same in both, so both ends count on
     // from its point.
     let start_position = point_in(before, &old.chunks, start);
     let edit = tree_sitter::InputEdit {
         start_byte: start,
-        old_end_byte: before.len() - tail,
-        new_end_byte: new.len() - tail,
+        old_end_byte: change.old_end,
+        new_end_byte: change.new_end,
         start_position,
-        old_end_position: point_from(before, start, start_position, before.len() - tail),
-        new_end_position: point_from(new, start, start_position, new.len() - tail),
+        old_end_position: point_from(before, start, start_position, change.old_end),
+        new_end_position: point_from(new, start, start_position, change.new_end),
     };
     let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
 
@@ -237,36 +239,6 @@ pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: us
     }
     let parsed = chunks::run(&text, &cuts, done, jobs);
     Parse::new(text, parsed, chunk_bytes)
-}
-
-/// Compares in blocks first: a byte loop over a large file costs more than
-/// the incremental parse it enables.
-const BLOCK: usize = 256;
-
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + BLOCK <= n && a[i..i + BLOCK] == b[i..i + BLOCK] {
-        i += BLOCK;
-    }
-    while i < n && a[i] == b[i] {
-        i += 1;
-    }
-    i
-}
-
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + BLOCK <= n
-        && a[a.len() - i - BLOCK..a.len() - i] == b[b.len() - i - BLOCK..b.len() - i]
-    {
-        i += BLOCK;
-    }
-    while i < n && a[a.len() - i - 1] == b[b.len() - i - 1] {
-        i += 1;
-    }
-    i
 }
 
 /// The tree-sitter point (row, byte column) of a byte offset.
