@@ -38,3 +38,33 @@ pub(crate) fn init() {
         );
     }
 }
+
+/// Lets jemalloc return freed memory to the system from a thread of its
+/// own, for the language server. Otherwise the thread that frees does it,
+/// in the middle of a keystroke's work: on a 10,000-model schema each edit
+/// frees a previous revision of several megabytes, and moving that off the
+/// edit's path took the median edit-to-diagnostics time from 32 to 27 ms
+/// and the 95th percentile from 48 to 36 ms (`docs/benchmarks.md`). `check`
+/// exits before memory would be returned, so it does without the thread.
+pub(crate) fn purge_in_background() {
+    #[cfg(unix)]
+    #[allow(unsafe_code)]
+    // SAFETY: `background_thread` is a documented jemalloc control that
+    // takes a `bool`; the pointer and size passed are those of a `bool`
+    // that outlives the call, and nothing is read back.
+    unsafe {
+        let mut on = true;
+        let status = tikv_jemalloc_sys::mallctl(
+            c"background_thread".as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            (&raw mut on).cast(),
+            std::mem::size_of::<bool>(),
+        );
+        // Without the thread the server works as before, only with the
+        // purging on its own path; that is no reason to stop it.
+        if status != 0 {
+            eprintln!("schemalint: jemalloc's background thread is unavailable ({status})");
+        }
+    }
+}

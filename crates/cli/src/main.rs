@@ -96,6 +96,7 @@ fn main() -> ExitCode {
         }
         Command::Explain { rule } => explain(&rule),
         Command::Lsp => {
+            allocator::purge_in_background();
             match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
