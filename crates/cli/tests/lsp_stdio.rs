@@ -108,6 +108,24 @@ fn exit_ends_the_server_while_the_client_keeps_stdin_open() {
     drop(stdin);
 }
 
+/// The server widens its stdout pipe, so that the megabytes a large
+/// schema publishes per keystroke pass in a few writes (see
+/// `widen_stdout_pipe`). The pipe is shared, so its size shows on the
+/// client's end.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_widens_its_stdout_pipe() {
+    use std::os::fd::AsRawFd;
+    let (mut child, stdin, stdout) = initialized_server();
+    #[allow(unsafe_code)]
+    // SAFETY: `F_GETPIPE_SZ` only reads the capacity of the pipe behind a
+    // descriptor this test owns.
+    let size = unsafe { libc::fcntl(stdout.get_ref().as_raw_fd(), libc::F_GETPIPE_SZ) };
+    assert_eq!(size, 1 << 20);
+    drop(stdin);
+    assert!(wait_for_exit(&mut child).is_some());
+}
+
 #[test]
 fn closing_stdin_ends_the_server() {
     let (mut child, stdin, _stdout) = initialized_server();
