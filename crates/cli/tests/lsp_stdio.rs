@@ -121,7 +121,17 @@ fn the_server_widens_its_stdout_pipe() {
     // SAFETY: `F_GETPIPE_SZ` only reads the capacity of the pipe behind a
     // descriptor this test owns.
     let size = unsafe { libc::fcntl(stdout.get_ref().as_raw_fd(), libc::F_GETPIPE_SZ) };
-    assert_eq!(size, 1 << 20);
+    // An unprivileged process may not go past the system's limit, and the
+    // server then keeps the pipe it was given.
+    let limit: i32 = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    if limit >= 1 << 20 {
+        assert_eq!(size, 1 << 20);
+    } else {
+        assert!(size > 0, "the pipe is still usable");
+    }
     drop(stdin);
     assert!(wait_for_exit(&mut child).is_some());
 }
