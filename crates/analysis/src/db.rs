@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::items::LoweringCache;
 use crate::model_findings::ModelFindingsCache;
 use crate::semantic::Schema;
+use crate::workspace_findings::WorkspaceFindingsCache;
 
 /// What role a file plays in the workspace.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -70,6 +71,12 @@ pub trait Db: salsa::Database {
 
     fn put_model_findings(&self, cache: ModelFindingsCache);
 
+    /// The workspace rules' findings of the last run, taken out (see
+    /// [`crate::workspace_findings`]).
+    fn take_workspace_findings(&self) -> Option<WorkspaceFindingsCache>;
+
+    fn put_workspace_findings(&self, cache: WorkspaceFindingsCache);
+
     /// The semantic model [`crate::semantic::schema`] built last, taken
     /// out; it reuses what an edit left unchanged.
     fn take_last_schema(&self) -> Option<Arc<Schema>>;
@@ -91,6 +98,8 @@ pub struct RootDatabase {
     lowering_caches: Arc<Mutex<FxHashMap<SourceFile, LoweringCache>>>,
     /// The model rules' findings by model, for the same reason.
     model_findings: Arc<Mutex<Option<ModelFindingsCache>>>,
+    /// The workspace rules' findings, for the same reason.
+    workspace_findings: Arc<Mutex<Option<WorkspaceFindingsCache>>>,
     /// The latest semantic model, which the memo table holds anyway.
     last_schema: Arc<Mutex<Option<Arc<Schema>>>>,
 }
@@ -107,6 +116,7 @@ impl RootDatabase {
             last_parses: Arc::default(),
             lowering_caches: Arc::default(),
             model_findings: Arc::default(),
+            workspace_findings: Arc::default(),
             last_schema: Arc::default(),
         };
         let ws = Workspace::new(&db, Vec::new(), Arc::new(Config::default()));
@@ -153,6 +163,14 @@ impl Db for RootDatabase {
 
     fn put_model_findings(&self, cache: ModelFindingsCache) {
         *lock(&self.model_findings) = Some(cache);
+    }
+
+    fn take_workspace_findings(&self) -> Option<WorkspaceFindingsCache> {
+        lock(&self.workspace_findings).take()
+    }
+
+    fn put_workspace_findings(&self, cache: WorkspaceFindingsCache) {
+        *lock(&self.workspace_findings) = Some(cache);
     }
 
     fn take_last_schema(&self) -> Option<Arc<Schema>> {

@@ -8,7 +8,7 @@ use crate::db::{Db, FileKind, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, Rule};
 use crate::semantic::ModelId;
-use crate::{model_findings, semantic, suppression};
+use crate::{model_findings, semantic, suppression, workspace_findings};
 
 /// Findings of rules, grouped by the file they are anchored in and in the
 /// order [`file_diagnostics`] gives them, so each file finds its own in
@@ -65,17 +65,30 @@ pub(crate) fn schema_diagnostics(db: &dyn Db) -> Arc<ByFile> {
     // session keeps the model rules' findings from its second run on.
     let env = model_findings::Env::of(&ctx, config);
     let previous = db.take_model_findings().map(|cache| cache.under(&env));
+    // The workspace rules run only when the edit changed what they read
+    // (see `workspace_findings`); otherwise their last findings move.
+    let texts: Vec<(SourceFile, Arc<str>)> = schema
+        .schema_files
+        .iter()
+        .map(|&file| (file, file.text(db).clone()))
+        .collect();
+    let previous_workspace = db.take_workspace_findings();
+    let moved = previous_workspace
+        .as_ref()
+        .and_then(|cache| cache.moved_to(config, schema, &texts));
     let mut jobs: Vec<Job<'_>> = schema
         .models
         .chunks(MODELS_PER_JOB)
         .enumerate()
         .map(|(k, models)| Job::Models(k * MODELS_PER_JOB, models))
         .collect();
-    jobs.extend(
-        rules::WORKSPACE_RULES
-            .iter()
-            .map(|&rule| Job::Workspace(rule)),
-    );
+    if moved.is_none() {
+        jobs.extend(
+            rules::WORKSPACE_RULES
+                .iter()
+                .map(|&rule| Job::Workspace(rule)),
+        );
+    }
     // The jobs are independent, so on a large schema they run on all
     // cores; their findings are joined in job order, as one thread would
     // give them. On a small one the threads cost more than they save: on
@@ -100,12 +113,30 @@ pub(crate) fn schema_diagnostics(db: &dyn Db) -> Arc<ByFile> {
     });
     let mut out = Vec::new();
     let mut kept = Vec::new();
-    for (found, entries) in done {
-        out.extend(found);
+    let mut workspace_found = Vec::new();
+    for ((found, entries), job) in done.into_iter().zip(&jobs) {
+        match job {
+            Job::Models(..) => out.extend(found),
+            Job::Workspace(_) => workspace_found.push(found),
+        }
         kept.extend(entries);
+    }
+    let workspace_found = moved.unwrap_or(workspace_found);
+    for found in &workspace_found {
+        out.extend_from_slice(found);
     }
     drop(previous);
     db.put_model_findings(model_findings::ModelFindingsCache::new(env, kept));
+    // Like the model rules' cache, this one is kept from a session's
+    // second run on: a one-shot run copies nothing.
+    let keep = previous_workspace.is_some().then_some(workspace_found);
+    drop(previous_workspace);
+    db.put_workspace_findings(workspace_findings::WorkspaceFindingsCache::new(
+        config.clone(),
+        schema.clone(),
+        texts,
+        keep,
+    ));
     rules::LOCK_RULE(db, &ctx, &mut out);
     debug_assert!(
         out.iter()

@@ -18,6 +18,7 @@ pub mod model_findings;
 pub mod rules;
 pub mod semantic;
 pub mod suppression;
+pub mod workspace_findings;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -74,7 +74,7 @@ pub struct Schema {
 /// 10,000-model schema has a quarter of a million fields): a position in
 /// `Schema::models`, or in `Schema::enums` with the top bit set, or
 /// [`TypeRef::NONE`].
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct TypeRef(u32);
 
 impl TypeRef {
@@ -90,7 +90,78 @@ struct FileEntry {
     first_enum: usize,
 }
 
+/// How to compare the declarations of two schemas, for
+/// [`Schema::same_but_moved`].
+pub(crate) struct DeclsAlike<'a> {
+    pub(crate) model: &'a dyn Fn(SourceFile, &ModelItem, &ModelItem) -> bool,
+    pub(crate) enum_: &'a dyn Fn(SourceFile, &EnumItem, &EnumItem) -> bool,
+    pub(crate) datasource: &'a dyn Fn(SourceFile, &DatasourceItem, &DatasourceItem) -> bool,
+    pub(crate) generator: &'a dyn Fn(SourceFile, &items::Ident, &items::Ident) -> bool,
+}
+
 impl Schema {
+    /// Whether this schema is `old` but for where its declarations are:
+    /// the same files, declarations, names, modules and resolved types, and
+    /// declarations that `alike` finds the same. Everything a rule can
+    /// read is compared; the fields are listed whole, so that a field added
+    /// to `Schema` must be added here.
+    pub(crate) fn same_but_moved(&self, old: &Schema, alike: &DeclsAlike<'_>) -> bool {
+        let Schema {
+            files,
+            schema_files,
+            models,
+            enums,
+            by_name,
+            datasources,
+            module_names,
+            model_modules,
+            enum_modules,
+            field_types,
+            type_start,
+            cascading,
+            relations,
+            cascades,
+        } = self;
+        let same_lists = *schema_files == old.schema_files
+            && *models == old.models
+            && *enums == old.enums
+            && files.len() == old.files.len()
+            && *module_names == old.module_names
+            && *model_modules == old.model_modules
+            && *enum_modules == old.enum_modules
+            && *type_start == old.type_start
+            && *field_types == old.field_types
+            && *cascading == old.cascading
+            && *relations == old.relations
+            && *cascades == old.cascades
+            && datasources.len() == old.datasources.len()
+            && (Arc::ptr_eq(by_name, &old.by_name) || *by_name == old.by_name);
+        if !same_lists {
+            return false;
+        }
+        let same_generators = files.iter().all(|(file, entry)| {
+            old.files.get(file).is_some_and(|o| {
+                o.items.generators.len() == entry.items.generators.len()
+                    && o.items
+                        .generators
+                        .iter()
+                        .zip(&entry.items.generators)
+                        .all(|(a, b)| (alike.generator)(*file, a, b))
+            })
+        });
+        same_generators
+            && datasources
+                .iter()
+                .zip(&old.datasources)
+                .all(|((f, new), (g, old))| f == g && (alike.datasource)(*f, old, new))
+            && models
+                .iter()
+                .all(|&id| (alike.model)(id.file, old.model(id), self.model(id)))
+            && enums
+                .iter()
+                .all(|&id| (alike.enum_)(id.file, old.enum_(id), self.enum_(id)))
+    }
+
     pub fn items(&self, file: SourceFile) -> &FileItems {
         &self.files[&file].items
     }
