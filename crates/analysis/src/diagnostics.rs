@@ -122,14 +122,17 @@ pub(crate) fn schema_diagnostics(db: &dyn Db) -> Arc<ByFile> {
         kept.extend(entries);
     }
     let workspace_found = moved.unwrap_or(workspace_found);
-    for found in &workspace_found {
-        out.extend_from_slice(found);
-    }
-    drop(previous);
-    db.put_model_findings(model_findings::ModelFindingsCache::new(env, kept));
     // Like the model rules' cache, this one is kept from a session's
     // second run on: a one-shot run copies nothing.
-    let keep = previous_workspace.is_some().then_some(workspace_found);
+    let keep = if previous_workspace.is_some() {
+        out.extend(workspace_found.iter().flatten().cloned());
+        Some(workspace_found)
+    } else {
+        out.extend(workspace_found.into_iter().flatten());
+        None
+    };
+    drop(previous);
+    db.put_model_findings(model_findings::ModelFindingsCache::new(env, kept));
     drop(previous_workspace);
     db.put_workspace_findings(workspace_findings::WorkspaceFindingsCache::new(
         config.clone(),
