@@ -9,50 +9,17 @@
 //! diagnostics, where unchanged models keep their findings, are compared
 //! with those of a new host that analyses the same text from scratch.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::sync::Arc;
 
-use schemalint_analysis::{AnalysisHost, Config, Diagnostic, Edit, FileKind};
-
-fn schemas(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() && !path.is_symlink() {
-            schemas(&path, out);
-        } else if path.extension().is_some_and(|e| e == "prisma") {
-            out.push(path);
-        }
-    }
-}
+use common::{describe, files_with_extension, repo, test_schemas};
+use schemalint_analysis::{AnalysisHost, Config, FileKind};
 
 fn fresh_items(text: &str) -> Arc<schemalint_analysis::items::FileItems> {
     let mut host = AnalysisHost::new();
     let file = host.set_file("schema.prisma", FileKind::Schema, Arc::from(text));
     host.analysis().file_items(file).unwrap()
-}
-
-/// A diagnostic as plain text, without the file, which is a handle of one
-/// host.
-fn describe(d: &Diagnostic) -> String {
-    let related: Vec<_> = d.related.iter().map(|r| (r.range, &r.message)).collect();
-    let fix = d.fix.as_ref().map(|f| {
-        let edits: Vec<String> = f
-            .edits
-            .iter()
-            .map(|e| match e {
-                Edit::Replace { range, content, .. } => format!("{range:?} {content:?}"),
-                Edit::Create { path, content } => format!("{path} {content:?}"),
-            })
-            .collect();
-        (&f.title, f.applicability, edits)
-    });
-    format!(
-        "{} {:?} {:?} {:?} {related:?} {fix:?} {:?}",
-        d.rule.code, d.severity, d.range, d.message, d.tags
-    )
 }
 
 fn diagnostics(host: &AnalysisHost, path: &str) -> Vec<String> {
@@ -61,7 +28,7 @@ fn diagnostics(host: &AnalysisHost, path: &str) -> Vec<String> {
         .diagnostics(file)
         .unwrap()
         .iter()
-        .map(describe)
+        .map(|d| describe(host, d))
         .collect()
 }
 
@@ -107,25 +74,6 @@ fn middle_line(text: &str) -> usize {
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(0);
     text[..mid].rfind('\n').map_or(0, |i| i + 1)
-}
-
-fn test_schemas() -> Vec<PathBuf> {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    schemas(&repo.join("examples"), &mut files);
-    schemas(&repo.join("tests"), &mut files);
-    schemas(&repo.join("crates/analysis/tests/fixtures"), &mut files);
-    let corpus = repo.join("../shared/corpus/apps");
-    if corpus.is_dir() {
-        schemas(&corpus, &mut files);
-    } else {
-        eprintln!(
-            "note: {} not found; checking the repository's schemas only",
-            corpus.display()
-        );
-    }
-    assert!(files.len() > 10);
-    files
 }
 
 #[test]
@@ -264,12 +212,12 @@ fn kept_findings_equal_a_fresh_analysis() {
 /// and an editing session on it must match a fresh lowering, as above.
 #[test]
 fn a_large_file_lowers_like_its_pieces() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let repo = repo();
     let mut files = Vec::new();
     // Only schemas without syntax errors: a broken block at the end of one
     // piece would swallow the start of the next.
-    schemas(&repo.join("examples"), &mut files);
-    schemas(&repo.join("../shared/corpus/apps"), &mut files);
+    files_with_extension(&repo.join("examples"), "prisma", &mut files);
+    files_with_extension(&repo.join("../shared/corpus/apps"), "prisma", &mut files);
     let mut whole = String::new();
     let mut expected = Vec::new();
     for path in &files {

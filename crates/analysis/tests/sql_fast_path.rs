@@ -7,35 +7,26 @@
 //! asserts that the fast reader takes a large share of the corpus, so it
 //! fails if the reader silently stops matching.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::{files_with_extension, repo};
 use schemalint_analysis::migrations::sql::{
     analyze, analyze_with_sqlparser_only, read_as_prisma_ddl, split_statements, Dialect,
 };
 
-fn sql_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() && !path.is_symlink() {
-            sql_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "sql") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn fast_reader_agrees_with_sqlparser() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let repo = repo();
     let mut files = Vec::new();
-    sql_files(&repo.join("examples"), &mut files);
-    sql_files(&repo.join("crates/analysis/tests/fixtures"), &mut files);
+    files_with_extension(&repo.join("examples"), "sql", &mut files);
+    files_with_extension(
+        &repo.join("crates/analysis/tests/fixtures"),
+        "sql",
+        &mut files,
+    );
     let corpus = repo.join("../shared/corpus/apps");
     let with_corpus = corpus.is_dir();
-    sql_files(&corpus, &mut files);
+    files_with_extension(&corpus, "sql", &mut files);
     let (mut statements, mut fast) = (0, 0);
     for path in &files {
         let Ok(text) = std::fs::read_to_string(path) else {

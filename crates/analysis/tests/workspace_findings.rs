@@ -4,10 +4,12 @@
 //! workspace, whose three module schemas point into each other, and of
 //! every schema of the repository and of the shared corpus.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::sync::Arc;
 
-use schemalint_analysis::{AnalysisHost, Diagnostic, Edit, FileKind};
+use common::{describe, repo, test_schemas};
+use schemalint_analysis::{AnalysisHost, FileKind};
 
 /// A small deterministic generator (xorshift), so a failure repeats.
 struct Rng(u64);
@@ -80,42 +82,6 @@ fn edit(rng: &mut Rng, text: &str) -> String {
     out
 }
 
-/// A diagnostic as plain text, with paths for the file handles, which
-/// belong to one host.
-fn describe(host: &AnalysisHost, d: &Diagnostic) -> String {
-    let analysis = host.analysis();
-    let path = |f| analysis.path(f).to_string();
-    let related: Vec<_> = d
-        .related
-        .iter()
-        .map(|r| (path(r.file), r.range, &r.message))
-        .collect();
-    let fix = d.fix.as_ref().map(|f| {
-        let edits: Vec<String> = f
-            .edits
-            .iter()
-            .map(|e| match e {
-                Edit::Replace {
-                    file,
-                    range,
-                    content,
-                } => format!("{} {range:?} {content:?}", path(*file)),
-                Edit::Create { path, content } => format!("{path} {content:?}"),
-            })
-            .collect();
-        (&f.title, f.applicability, edits)
-    });
-    format!(
-        "{} {} {:?} {:?} {:?} {related:?} {fix:?} {:?}",
-        path(d.file),
-        d.rule.code,
-        d.severity,
-        d.range,
-        d.message,
-        d.tags
-    )
-}
-
 fn all_diagnostics(host: &AnalysisHost) -> Vec<String> {
     let analysis = host.analysis();
     let mut out = Vec::new();
@@ -174,10 +140,6 @@ fn session(name: &str, mut files: Vec<(String, String)>, edits: usize, seed: u64
     }
 }
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 #[test]
 fn moved_findings_equal_a_fresh_analysis_across_modules() {
     let root = repo().join("examples/lab-platform");
@@ -194,28 +156,10 @@ fn moved_findings_equal_a_fresh_analysis_across_modules() {
     }
 }
 
-fn schemas(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() && !path.is_symlink() {
-            schemas(&path, out);
-        } else if path.extension().is_some_and(|e| e == "prisma") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn moved_findings_equal_a_fresh_analysis_on_every_schema() {
-    let mut paths = Vec::new();
-    schemas(&repo().join("examples"), &mut paths);
-    schemas(&repo().join("crates/analysis/tests/fixtures"), &mut paths);
-    schemas(&repo().join("../shared/corpus/apps"), &mut paths);
     let mut sessions = 0;
-    for path in &paths {
+    for path in &test_schemas() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
