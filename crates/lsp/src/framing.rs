@@ -17,9 +17,10 @@
 //! diagnostics: on cal.com's schema a fifth of the server's time per
 //! keystroke went to building, writing and freeing it. The publisher
 //! therefore writes those notifications itself ([`encode_publish`]),
-//! around diagnostics it keeps as JSON text between rounds. Both sources feed one queue: the
-//! server's output is cut into whole frames ([`queue_frames`]), and one
-//! task writes the queue ([`write_frames`]), so frames never interleave.
+//! around diagnostics it keeps as JSON text between rounds. Both sources
+//! feed one queue: the server's output is cut into whole frames
+//! ([`queue_frames`]), and one task writes the queue ([`write_frames`]), so
+//! frames never interleave.
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
