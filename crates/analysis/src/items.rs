@@ -376,7 +376,12 @@ fn lower_part(
             }
             ast::Declaration::Enum(e) => {
                 let Some(name) = e.name() else { continue };
-                let (map, schema) = map_and_schema(e.block_attributes());
+                let mut map_and_schema = MapAndSchema::default();
+                let mut pieces = Vec::new();
+                for attr in e.block_attributes() {
+                    map_and_schema.read(&attr.shape(&mut pieces));
+                }
+                let MapAndSchema { map, schema } = map_and_schema;
                 items.enums.push(EnumItem {
                     name: Ident::from_name(name),
                     range: e.range(),
@@ -572,38 +577,36 @@ fn model_span(m: &ast::ModelDecl<'_>, docs_start: Option<usize>, text: &str) -> 
     (base, end)
 }
 
-fn map_and_schema<'a>(
-    attrs: impl Iterator<Item = ast::Attribute<'a>>,
-) -> (Option<String>, Option<(String, TextRange)>) {
-    let mut map = None;
-    let mut schema = None;
-    for attr in attrs {
-        match attr.name_text() {
+/// A block's `@@map` name and `@@schema`, read from its block attributes
+/// in order (the last of each counts).
+#[derive(Default)]
+struct MapAndSchema {
+    map: Option<String>,
+    schema: Option<(String, TextRange)>,
+}
+
+impl MapAndSchema {
+    fn read(&mut self, attr: &shape::AttributeShape<'_, '_>) {
+        match attr.name {
             Some("map") => {
-                map = attr
+                self.map = attr
                     .arg_or_first("name")
-                    .and_then(|e| e.as_string())
+                    .and_then(|v| v.as_string())
                     .map(|s| s.into_owned())
             }
             Some("schema") => {
-                schema = attr
+                self.schema = attr
                     .positional_arg(0)
-                    .and_then(|e| e.as_string())
-                    .map(|s| (s.into_owned(), attr.range()))
+                    .and_then(|v| v.as_string())
+                    .map(|s| (s.into_owned(), attr.range))
             }
             _ => {}
         }
     }
-    (map, schema)
 }
 
 fn shape_field_list(value: Option<shape::ValueShape<'_, '_>>, at: Rel) -> Option<Vec<RelIdent>> {
     Some(value?.field_refs()?.map(|w| at.word(w)).collect())
-}
-
-fn field_list(expr: Option<ast::Expr<'_>>, at: Rel) -> Option<Vec<RelIdent>> {
-    let array = expr?.as_array()?;
-    Some(array.field_refs().map(|r| at.ident(r.name)).collect())
 }
 
 /// Turns file positions into positions relative to a model's base.
@@ -651,29 +654,48 @@ fn lower_model(
     let at = Rel { base };
     let name = m.name()?;
     let mut fields = Vec::new();
-    // A field's name, type and attributes come from `Field::shape`, which
-    // reads an error-free field from its text in one scan: walking
-    // tree-sitter's nodes for them was most of the time lowering took.
-    let mut pieces = Vec::new();
-    // The body is walked once, for the fields and the block attributes.
-    let mut block_attrs: Vec<ast::Attribute<'_>> = Vec::new();
+    // The body is read as plain data (`ModelDecl::shape`): from its text
+    // in one scan when the model has no error, because walking
+    // tree-sitter's nodes was most of the time lowering took.
+    let mut shape = shape::ModelShape::default();
+    m.shape(&mut shape);
+    let mut indexes = Vec::new();
+    let mut map_and_schema = MapAndSchema::default();
+    let mut last_block_attr = None;
     let mut first_field_start = None;
-    for member in m.members() {
-        let f = match member {
-            ast::Member::Field(f) => f,
-            ast::Member::Attribute(a) => {
-                block_attrs.push(a);
+    for member in shape.members() {
+        let (range, shape) = match member {
+            shape::MemberShape::Field(range, shape) => (range, shape),
+            shape::MemberShape::Attribute(attr) => {
+                last_block_attr = Some(attr.range);
+                map_and_schema.read(&attr);
+                let kind = match attr.name {
+                    Some("id") => IndexKind::Id,
+                    Some("unique") => IndexKind::Unique,
+                    Some("index") => IndexKind::Index,
+                    Some("fulltext") => IndexKind::Fulltext,
+                    _ => continue,
+                };
+                let Some(cols) = shape_field_list(attr.arg_or_first("fields"), at) else {
+                    continue;
+                };
+                indexes.push(IndexItem {
+                    kind,
+                    fields: cols,
+                    range: at.range(attr.range),
+                    line_range: at.range(full_line(text, attr.range)),
+                });
                 continue;
             }
         };
-        first_field_start.get_or_insert(f.range().start);
-        let Some(shape) = f.shape(&mut pieces) else {
+        first_field_start.get_or_insert(range.start);
+        let Some(shape) = shape else {
             continue;
         };
         let ty = shape.type_ref;
         let mut item = FieldItem {
             name: at.word(shape.name),
-            range: at.range(f.range()),
+            range: at.range(range),
             type_name: ty.and_then(|t| t.name).map(|n| at.word(n)),
             unsupported: ty.is_some_and(|t| t.unsupported),
             arity: ty.map_or(Arity::Required, |t| t.arity),
@@ -742,26 +764,7 @@ fn lower_model(
     }
     fields.shrink_to_fit();
 
-    let mut indexes = Vec::new();
-    for attr in &block_attrs {
-        let kind = match attr.name_text() {
-            Some("id") => IndexKind::Id,
-            Some("unique") => IndexKind::Unique,
-            Some("index") => IndexKind::Index,
-            Some("fulltext") => IndexKind::Fulltext,
-            _ => continue,
-        };
-        let Some(cols) = field_list(attr.arg_or_first("fields"), at) else {
-            continue;
-        };
-        indexes.push(IndexItem {
-            kind,
-            fields: cols,
-            range: at.range(attr.range()),
-            line_range: at.range(full_line(text, attr.range())),
-        });
-    }
-    let (map, schema) = map_and_schema(block_attrs.iter().copied());
+    let MapAndSchema { map, schema } = map_and_schema;
     let schema = schema.map(|(name, r)| (name, at.range(r)));
 
     Some(ModelData {
@@ -769,14 +772,7 @@ fn lower_model(
         kind: m.kind(),
         range: at.range(m.range()),
         docs,
-        block_attr_insert: block_attr_insert(
-            &m,
-            block_attrs.last(),
-            first_field_start,
-            text,
-            nl,
-            at,
-        ),
+        block_attr_insert: block_attr_insert(&m, last_block_attr, first_field_start, text, nl, at),
         fields,
         indexes,
         map,
@@ -803,7 +799,7 @@ fn full_line(text: &str, range: TextRange) -> TextRange {
 /// the fields, after a blank line).
 fn block_attr_insert(
     m: &ast::ModelDecl<'_>,
-    last_block_attr: Option<&ast::Attribute<'_>>,
+    last_block_attr: Option<TextRange>,
     first_field_start: Option<usize>,
     text: &str,
     nl: &str,
@@ -820,14 +816,14 @@ fn block_attr_insert(
         line.to_string()
     };
     if let Some(last) = last_block_attr {
-        let end = last.range().end;
+        let end = last.end;
         let mut line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
         if text[..line_end].ends_with('\r') {
             line_end -= 1;
         }
         return Some(InsertPoint {
             offset: at.offset(line_end),
-            prefix: format!("{nl}{}", indent_of(last.range().start)),
+            prefix: format!("{nl}{}", indent_of(last.start)),
             suffix: String::new(),
         });
     }

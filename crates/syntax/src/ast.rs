@@ -31,6 +31,12 @@ macro_rules! ast_node {
                 self.node
             }
 
+            /// The text of the whole file the node is in.
+            #[allow(dead_code)]
+            pub(crate) fn source(&self) -> &'a str {
+                self.src
+            }
+
             /// The node's range, without the line break that ends fields,
             /// enum values and block attributes.
             pub fn range(&self) -> TextRange {
@@ -686,11 +692,6 @@ impl<'a> Field<'a> {
 
     pub fn docs(&self) -> Option<String> {
         doc_comments(self.node, self.src)
-    }
-
-    /// The text of the whole file the field is in.
-    pub(crate) fn source(&self) -> &'a str {
-        self.src
     }
 }
 

@@ -45,9 +45,15 @@ pub(crate) struct Cut {
 
 /// The cuts of `text`, first the one at offset 0. A cut is placed at the
 /// start of a line once the chunk before it has at least `target` bytes,
-/// when the line before closed a top-level block (`}` back at depth zero)
-/// and nothing is left open. Braces inside strings and comments are not
-/// counted. A file with an unclosed brace is simply cut less often.
+/// when the line before is a lone `}` (a `\r` may end it). In Prisma such
+/// a line always closes a top-level block: blocks do not nest, and strings
+/// and comments end at the end of their line, so the line cannot be inside
+/// either (a string that goes on past an escaped line break still needs its
+/// closing quote on the line where it ends). The rule reads one line, so
+/// the text between cuts is found with a substring search instead of a
+/// scan of every byte, which on a 5 MB schema ran before any parsing could
+/// start. Blocks closed otherwise (`model A { id Int }`) are simply not
+/// cut after.
 pub(crate) fn cuts(text: &[u8], target: usize) -> Vec<Cut> {
     let start = Cut { at: 0, row: 0 };
     let mut cuts = vec![start];
@@ -63,9 +69,8 @@ pub(crate) fn cuts(text: &[u8], target: usize) -> Vec<Cut> {
 /// reading the whole text. The cuts before the edit stay: the scan that
 /// placed them read only text the edit left alone. The scan resumes at the
 /// last of them, and once it places a cut past the edit where the old text
-/// had one, every later cut is the old one moved: the scanner is in the
-/// same state at every cut (outside any block, string or comment, at the
-/// start of a line), and the text after it is the same.
+/// had one, every later cut is the old one moved: where the next cut falls
+/// depends only on the last cut and the text after it, which is the same.
 pub(crate) fn recut(
     new: &[u8],
     target: usize,
@@ -111,59 +116,55 @@ fn scan(
     cuts: &mut Vec<Cut>,
     mut stop: impl FnMut(Cut) -> bool,
 ) {
-    let mut depth: usize = 0;
-    let mut closed = false;
-    let mut row = from.row;
-    let mut last = from.at;
-    let mut i = from.at;
-    while i < text.len() {
-        match text[i] {
-            b'\n' => {
-                row += 1;
-                let next = i + 1;
-                if closed && depth == 0 && next - last >= target && next < text.len() {
-                    let cut = Cut { at: next, row };
-                    cuts.push(cut);
-                    if stop(cut) {
-                        return;
-                    }
-                    last = next;
-                }
-                closed = false;
-            }
-            b'{' => depth += 1,
-            b'}' if depth > 0 => {
-                depth -= 1;
-                closed = depth == 0;
-            }
-            // A string ends at its closing quote or, unterminated, at the
-            // end of its line; a backslash escapes any byte, as in the
-            // grammar's string token.
-            b'"' => {
-                i += 1;
-                while i < text.len() && text[i] != b'"' && text[i] != b'\n' {
-                    if text[i] == b'\\' && i + 1 < text.len() {
-                        if text[i + 1] == b'\n' {
-                            row += 1;
-                        }
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                if i < text.len() && text[i] == b'\n' {
-                    // Let the newline arm see it.
-                    continue;
-                }
-            }
-            b'/' if text.get(i + 1) == Some(&b'/') => {
-                while i + 1 < text.len() && text[i + 1] != b'\n' {
-                    i += 1;
-                }
-            }
-            _ => {}
+    let lone_brace = memchr::memmem::Finder::new(b"\n}");
+    let mut last = from;
+    // A line break before a lone `}` at `p` places a cut at `p + 3`, or
+    // `p + 4` after `}\r`, so none before `last.at + target - 4` can make a
+    // chunk long enough (nor any before the line break that ends the
+    // line before the last cut).
+    let start = |cut: Cut| {
+        (cut.at + target)
+            .saturating_sub(4)
+            .max(cut.at.saturating_sub(1))
+    };
+    let mut from_byte = start(last);
+    while let Some(found) = text.get(from_byte..).and_then(|rest| lone_brace.find(rest)) {
+        let p = from_byte + found;
+        from_byte = p + 1;
+        let mut end = p + 2;
+        if text.get(end) == Some(&b'\r') {
+            end += 1;
         }
-        i += 1;
+        if text.get(end) != Some(&b'\n') {
+            continue;
+        }
+        let at = end + 1;
+        if at >= text.len() {
+            return;
+        }
+        if at - last.at < target {
+            continue;
+        }
+        let cut = Cut {
+            at,
+            row: last.row + line_breaks(&text[last.at..at]),
+        };
+        cuts.push(cut);
+        if stop(cut) {
+            return;
+        }
+        last = cut;
+        from_byte = start(last);
     }
+}
+
+/// The number of `\n` in `bytes`, counted in blocks small enough for a
+/// byte-sized count, which the compiler turns into vector compares.
+fn line_breaks(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|block| block.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n')) as usize)
+        .sum()
 }
 
 /// What to do for one chunk of the new text.

@@ -153,6 +153,12 @@ impl<'p, 'a> AttributeShape<'p, 'a> {
         })
     }
 
+    /// The value of the `index`-th positional (unnamed) argument, as
+    /// [`ast::Attribute::positional_arg`] reads it.
+    pub fn positional_arg(&self, index: usize) -> Option<ValueShape<'p, 'a>> {
+        self.args().filter(|a| a.name.is_none()).nth(index)?.value
+    }
+
     /// The argument called `name`, or else the first positional argument,
     /// as [`ast::Attribute::arg_or_first`] reads them.
     pub fn arg_or_first(&self, name: &str) -> Option<ValueShape<'p, 'a>> {
@@ -211,17 +217,13 @@ impl<'a> ast::Field<'a> {
     /// errors is read from its text, others from the tree; both give the
     /// same result.
     pub fn shape<'p>(&self, pieces: &'p mut Vec<Piece<'a>>) -> Option<FieldShape<'p, 'a>> {
-        if !self.syntax().has_error() {
-            pieces.clear();
-            if let Some((name, type_ref)) = from_text(self, pieces) {
-                return Some(FieldShape {
-                    name,
-                    type_ref,
-                    pieces,
-                });
-            }
-        }
-        self.shape_from_tree(pieces)
+        pieces.clear();
+        let (name, type_ref) = self.append_shape(pieces)?;
+        Some(FieldShape {
+            name,
+            type_ref,
+            pieces,
+        })
     }
 
     /// [`ast::Field::shape`] read from the tree, whatever the field.
@@ -231,46 +233,7 @@ impl<'a> ast::Field<'a> {
         pieces: &'p mut Vec<Piece<'a>>,
     ) -> Option<FieldShape<'p, 'a>> {
         pieces.clear();
-        let name = Word::of(self.name()?);
-        let type_ref = self.type_ref().map(|t| TypeShape {
-            range: t.range(),
-            name: t.name().map(Word::of),
-            unsupported: t.is_unsupported(),
-            arity: t.arity(),
-            modifier_range: t.modifier_range(),
-        });
-        for attr in self.attributes() {
-            pieces.push(Piece::Attribute {
-                name: attr.name_text(),
-                range: attr.range(),
-            });
-            for arg in attr.args() {
-                pieces.push(Piece::Argument {
-                    name: arg.name().map(Word::of),
-                });
-                let Some(value) = arg.value() else { continue };
-                let kind = match value {
-                    Expr::String(_) => ValueKind::String,
-                    Expr::Number(..) => ValueKind::Number,
-                    Expr::Boolean(..) => ValueKind::Boolean,
-                    Expr::Array(_) => ValueKind::Array,
-                    Expr::Call(_) => ValueKind::Call,
-                    Expr::Ident(_) => ValueKind::Ident,
-                };
-                let range = value.range();
-                pieces.push(Piece::Value {
-                    kind,
-                    range,
-                    text: &self.source()[range.start..range.end],
-                });
-                if let Some(array) = value.as_array() {
-                    pieces.extend(array.field_refs().map(|r| Piece::FieldRef {
-                        name: Word::of(r.name),
-                        range: r.range,
-                    }));
-                }
-            }
-        }
+        let (name, type_ref) = field_from_tree(self, pieces)?;
         Some(FieldShape {
             name,
             type_ref,
@@ -286,22 +249,103 @@ impl<'a> ast::Field<'a> {
         pieces: &'p mut Vec<Piece<'a>>,
     ) -> Option<FieldShape<'p, 'a>> {
         pieces.clear();
-        let (name, type_ref) = from_text(self, pieces)?;
+        let (name, type_ref) = field_from_text(self, pieces)?;
         Some(FieldShape {
             name,
             type_ref,
             pieces,
         })
     }
+
+    /// Appends the field's pieces to `pieces`: from the text when the
+    /// field has no error and the text reader understands it, else from
+    /// the tree.
+    fn append_shape(
+        &self,
+        pieces: &mut Vec<Piece<'a>>,
+    ) -> Option<(Word<'a>, Option<TypeShape<'a>>)> {
+        if !self.syntax().has_error() {
+            if let Some(read) = field_from_text(self, pieces) {
+                return Some(read);
+            }
+        }
+        field_from_tree(self, pieces)
+    }
 }
 
-/// Reads an error-free field from its text. The tokens follow
-/// `grammar/grammar.js`: identifiers `[A-Za-z_][A-Za-z0-9_-]*`, attribute
-/// names right after `@`, strings, numbers, `?` and `[]` right after the
-/// type, and whitespace and `//` comments between tokens. Inside one
-/// field's node every line break is whitespace (the one that ends the
-/// field is its last byte).
-fn from_text<'a>(
+impl<'a> ast::Attribute<'a> {
+    /// The attribute as plain data, read from the tree, its argument pieces
+    /// written into `pieces` (cleared first).
+    pub fn shape<'p>(&self, pieces: &'p mut Vec<Piece<'a>>) -> AttributeShape<'p, 'a> {
+        pieces.clear();
+        arguments_from_tree(self, pieces);
+        AttributeShape {
+            name: self.name_text(),
+            range: self.range(),
+            pieces,
+        }
+    }
+}
+
+/// Reads a field from the tree, appending its pieces; `None`, with
+/// nothing appended, for a field without a name.
+fn field_from_tree<'a>(
+    field: &ast::Field<'a>,
+    pieces: &mut Vec<Piece<'a>>,
+) -> Option<(Word<'a>, Option<TypeShape<'a>>)> {
+    let name = Word::of(field.name()?);
+    let type_ref = field.type_ref().map(|t| TypeShape {
+        range: t.range(),
+        name: t.name().map(Word::of),
+        unsupported: t.is_unsupported(),
+        arity: t.arity(),
+        modifier_range: t.modifier_range(),
+    });
+    for attr in field.attributes() {
+        pieces.push(Piece::Attribute {
+            name: attr.name_text(),
+            range: attr.range(),
+        });
+        arguments_from_tree(&attr, pieces);
+    }
+    Some((name, type_ref))
+}
+
+/// Appends the pieces of an attribute's arguments, read from the tree.
+fn arguments_from_tree<'a>(attr: &ast::Attribute<'a>, pieces: &mut Vec<Piece<'a>>) {
+    for arg in attr.args() {
+        pieces.push(Piece::Argument {
+            name: arg.name().map(Word::of),
+        });
+        let Some(value) = arg.value() else { continue };
+        let kind = match value {
+            Expr::String(_) => ValueKind::String,
+            Expr::Number(..) => ValueKind::Number,
+            Expr::Boolean(..) => ValueKind::Boolean,
+            Expr::Array(_) => ValueKind::Array,
+            Expr::Call(_) => ValueKind::Call,
+            Expr::Ident(_) => ValueKind::Ident,
+        };
+        let range = value.range();
+        pieces.push(Piece::Value {
+            kind,
+            range,
+            text: &attr.source()[range.start..range.end],
+        });
+        if let Some(array) = value.as_array() {
+            pieces.extend(array.field_refs().map(|r| Piece::FieldRef {
+                name: Word::of(r.name),
+                range: r.range,
+            }));
+        }
+    }
+}
+
+/// Reads an error-free field from its text, appending its pieces; `None`,
+/// with nothing appended, where the text reader gives up. Inside one
+/// field's node every line break is whitespace but the one that ends the
+/// field, which is its last byte.
+fn field_from_text<'a>(
     field: &ast::Field<'a>,
     pieces: &mut Vec<Piece<'a>>,
 ) -> Option<(Word<'a>, Option<TypeShape<'a>>)> {
@@ -311,65 +355,160 @@ fn from_text<'a>(
         pos: range.start,
         end: range.end,
     };
-    let name = s.ident()?;
-    s.trivia();
-    let mut type_ref = None;
-    if s.pos < s.end && s.peek() != b'@' {
-        let base = s.ident()?;
-        let mut shape = TypeShape {
-            range: base.range,
-            name: Some(base),
-            unsupported: false,
-            arity: Arity::Required,
-            modifier_range: None,
-        };
-        if base.text == "Unsupported" {
-            // `Unsupported` is a keyword: it always opens `("...")`.
-            s.trivia();
-            s.eat(b'(')?;
-            s.trivia();
-            s.string()?;
-            s.trivia();
-            s.eat(b')')?;
-            shape.name = None;
-            shape.unsupported = true;
-        }
-        let modifier_start = s.pos;
-        if s.eat(b'?').is_some() {
-            shape.arity = Arity::Optional;
-        } else if s.rest().starts_with(b"[]") {
-            s.pos += 2;
-            shape.arity = Arity::List;
-        }
-        if s.pos > modifier_start {
-            shape.modifier_range = Some(TextRange::new(modifier_start, s.pos));
-        }
-        shape.range = TextRange::new(base.range.start, s.pos);
-        type_ref = Some(shape);
-        s.trivia();
+    let mark = pieces.len();
+    let read = s.field(pieces).filter(|_| {
+        // What is left is the line break that ends the field, if any.
+        s.pos == s.end || (s.pos + 1 == s.end && s.peek() == b'\n')
+    });
+    if read.is_none() {
+        pieces.truncate(mark);
     }
-    while s.pos < s.end {
-        let start = s.pos;
-        s.eat(b'@')?;
-        let name = s.attribute_name()?;
-        let mut end = s.pos;
-        let at = pieces.len();
-        pieces.push(Piece::Attribute {
-            name: Some(name),
-            range: TextRange::new(start, end),
+    read
+}
+
+/// One member of a model body, as [`ModelShape::members`] yields them.
+#[derive(Clone, Copy, Debug)]
+pub enum MemberShape<'p, 'a> {
+    /// A field: its range (as [`ast::Field::range`] gives it) and its
+    /// shape, `None` for a field without a name.
+    Field(TextRange, Option<FieldShape<'p, 'a>>),
+    /// A block attribute (`@@index(...)`), its range as
+    /// [`ast::Attribute::range`] gives it.
+    Attribute(AttributeShape<'p, 'a>),
+}
+
+/// The fields and block attributes of a model body as plain data, read by
+/// [`ast::ModelDecl::shape`]. Reusable: reading another model clears it.
+#[derive(Clone, Default, PartialEq, Debug)]
+pub struct ModelShape<'a> {
+    pieces: Vec<Piece<'a>>,
+    members: Vec<MemberRecord<'a>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct MemberRecord<'a> {
+    range: TextRange,
+    kind: MemberKind<'a>,
+    /// Where its pieces are in [`ModelShape::pieces`].
+    pieces: (usize, usize),
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum MemberKind<'a> {
+    Field {
+        name: Option<Word<'a>>,
+        type_ref: Option<TypeShape<'a>>,
+    },
+    Attribute {
+        name: Option<&'a str>,
+    },
+}
+
+impl<'a> ModelShape<'a> {
+    /// The members in the order of the text.
+    pub fn members(&self) -> impl Iterator<Item = MemberShape<'_, 'a>> + '_ {
+        self.members.iter().map(|m| {
+            let pieces = &self.pieces[m.pieces.0..m.pieces.1];
+            match m.kind {
+                MemberKind::Field { name, type_ref } => MemberShape::Field(
+                    m.range,
+                    name.map(|name| FieldShape {
+                        name,
+                        type_ref,
+                        pieces,
+                    }),
+                ),
+                MemberKind::Attribute { name } => MemberShape::Attribute(AttributeShape {
+                    name,
+                    range: m.range,
+                    pieces,
+                }),
+            }
+        })
+    }
+
+    fn clear(&mut self) {
+        self.pieces.clear();
+        self.members.clear();
+    }
+
+    fn push(&mut self, range: TextRange, kind: MemberKind<'a>, first_piece: usize) {
+        self.members.push(MemberRecord {
+            range,
+            kind,
+            pieces: (first_piece, self.pieces.len()),
         });
-        s.trivia();
-        if s.pos < s.end && s.peek() == b'(' {
-            s.arguments(Some(pieces))?;
-            end = s.pos;
-            pieces[at] = Piece::Attribute {
-                name: Some(name),
-                range: TextRange::new(start, end),
+    }
+}
+
+impl<'a> ast::ModelDecl<'a> {
+    /// The body's fields and block attributes as plain data, written into
+    /// `out`. A model without errors is read from its text in one scan
+    /// (stepping from member to member with tree-sitter's cursor cost more
+    /// than reading them), others from the tree, and each error-free field
+    /// of those from its text; all give the same result.
+    pub fn shape(&self, out: &mut ModelShape<'a>) {
+        if !self.syntax().has_error() && self.shape_from_text(out) {
+            return;
+        }
+        self.members_from_tree(out, true);
+    }
+
+    /// [`ast::ModelDecl::shape`] read from the tree alone, whatever the
+    /// model.
+    #[doc(hidden)]
+    pub fn shape_from_tree(&self, out: &mut ModelShape<'a>) {
+        self.members_from_tree(out, false);
+    }
+
+    /// [`ast::ModelDecl::shape`] read from the text; `false` where the text
+    /// reader gives up (the tree must then be read), with `out` cleared.
+    #[doc(hidden)]
+    pub fn shape_from_text(&self, out: &mut ModelShape<'a>) -> bool {
+        out.clear();
+        let read = self.body().is_some_and(|body| {
+            let range = body.range();
+            let mut s = Scanner {
+                src: self.source(),
+                pos: range.start,
+                end: range.end,
             };
-            s.trivia();
+            s.body(out).is_some()
+        });
+        if !read {
+            out.clear();
+        }
+        read
+    }
+
+    fn members_from_tree(&self, out: &mut ModelShape<'a>, fields_from_text: bool) {
+        out.clear();
+        for member in self.members() {
+            let first = out.pieces.len();
+            match member {
+                ast::Member::Field(f) => {
+                    let read = if fields_from_text {
+                        f.append_shape(&mut out.pieces)
+                    } else {
+                        field_from_tree(&f, &mut out.pieces)
+                    };
+                    let (name, type_ref) = read.unzip();
+                    let kind = MemberKind::Field {
+                        name,
+                        type_ref: type_ref.flatten(),
+                    };
+                    out.push(f.range(), kind, first);
+                }
+                ast::Member::Attribute(a) => {
+                    arguments_from_tree(&a, &mut out.pieces);
+                    let kind = MemberKind::Attribute {
+                        name: a.name_text(),
+                    };
+                    out.push(a.range(), kind, first);
+                }
+            }
         }
     }
-    Some((name, type_ref))
 }
 
 struct Scanner<'a> {
@@ -379,6 +518,144 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
+    /// A field from its name to the end of its line (the line break not
+    /// taken). The tokens follow `grammar/grammar.js`: identifiers
+    /// `[A-Za-z_][A-Za-z0-9_-]*`, attribute names right after `@`, strings,
+    /// numbers, `?` and `[]` right after the type, whitespace and `//`
+    /// comments between tokens. Between the field's own tokens a line
+    /// break ends the field (the grammar's external `_newline`); inside
+    /// parentheses and brackets it is whitespace.
+    fn field(&mut self, pieces: &mut Vec<Piece<'a>>) -> Option<(Word<'a>, Option<TypeShape<'a>>)> {
+        let name = self.ident()?;
+        self.line_trivia();
+        let mut type_ref = None;
+        if !self.at_line_end() && self.peek() != b'@' {
+            let base = self.ident()?;
+            let mut shape = TypeShape {
+                range: base.range,
+                name: Some(base),
+                unsupported: false,
+                arity: Arity::Required,
+                modifier_range: None,
+            };
+            if base.text == "Unsupported" {
+                // `Unsupported` is a keyword: it always opens `("...")`.
+                self.trivia();
+                self.eat(b'(')?;
+                self.trivia();
+                self.string()?;
+                self.trivia();
+                self.eat(b')')?;
+                shape.name = None;
+                shape.unsupported = true;
+            }
+            let modifier_start = self.pos;
+            if self.eat(b'?').is_some() {
+                shape.arity = Arity::Optional;
+            } else if self.rest().starts_with(b"[]") {
+                self.pos += 2;
+                shape.arity = Arity::List;
+            }
+            if self.pos > modifier_start {
+                shape.modifier_range = Some(TextRange::new(modifier_start, self.pos));
+            }
+            shape.range = TextRange::new(base.range.start, self.pos);
+            type_ref = Some(shape);
+            self.line_trivia();
+        }
+        while !self.at_line_end() {
+            let start = self.pos;
+            self.eat(b'@')?;
+            let name = self.attribute_name()?;
+            let at = pieces.len();
+            pieces.push(Piece::Attribute {
+                name: Some(name),
+                range: TextRange::new(start, self.pos),
+            });
+            self.line_trivia();
+            if self.peek_is(|b| b == b'(') {
+                self.arguments(Some(pieces))?;
+                pieces[at] = Piece::Attribute {
+                    name: Some(name),
+                    range: TextRange::new(start, self.pos),
+                };
+                self.line_trivia();
+            }
+        }
+        Some((name, type_ref))
+    }
+
+    /// A model body, `{` to `}`, its members written to `out`. `None`
+    /// where the reader gives up; `out` then holds part of the body.
+    fn body(&mut self, out: &mut ModelShape<'a>) -> Option<()> {
+        self.eat(b'{')?;
+        loop {
+            self.trivia();
+            if self.pos >= self.end {
+                return None;
+            }
+            let start = self.pos;
+            let first = out.pieces.len();
+            let kind = match self.peek() {
+                // The body's own end must be the node's.
+                b'}' => return (self.pos + 1 == self.end).then_some(()),
+                b'@' => {
+                    if !self.rest().starts_with(b"@@") {
+                        return None;
+                    }
+                    self.pos += 2;
+                    let name = self.attribute_name()?;
+                    self.line_trivia();
+                    if self.peek_is(|b| b == b'(') {
+                        self.arguments(Some(&mut out.pieces))?;
+                        self.line_trivia();
+                    }
+                    MemberKind::Attribute { name: Some(name) }
+                }
+                _ => {
+                    let (name, type_ref) = self.field(&mut out.pieces)?;
+                    MemberKind::Field {
+                        name: Some(name),
+                        type_ref,
+                    }
+                }
+            };
+            // The member's node ends after its line break, or before a `}`
+            // on its line; its range, like `ast::Field::range`, leaves out
+            // the whitespace at its end.
+            let node_end = match self.peek_is(|b| b == b'\n' || b == b'}') {
+                true if self.peek() == b'\n' => self.pos + 1,
+                true => self.pos,
+                false => return None,
+            };
+            self.pos = node_end;
+            let text = &self.src[start..node_end];
+            let range = TextRange::new(start, start + text.trim_end().len());
+            out.push(range, kind, first);
+        }
+    }
+
+    /// Whether the position is where a line of a field ends: a line
+    /// break, a `}` or the end.
+    fn at_line_end(&self) -> bool {
+        !self.peek_is(|b| b != b'\n' && b != b'}')
+    }
+
+    /// Whitespace but line breaks, and `//` comments up to their line
+    /// break: what may stand between a field's own tokens.
+    fn line_trivia(&mut self) {
+        loop {
+            while self.peek_is(|b| matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c)) {
+                self.pos += 1;
+            }
+            if !self.rest().starts_with(b"//") {
+                return;
+            }
+            let line = self.rest();
+            self.pos += memchr::memchr(b'\n', line).unwrap_or(line.len());
+        }
+    }
+
     fn rest(&self) -> &'a [u8] {
         &self.src.as_bytes()[self.pos..self.end]
     }

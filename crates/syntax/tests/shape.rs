@@ -1,13 +1,16 @@
-//! The text reader of fields (`ast::Field::shape`) agrees with the tree.
+//! The text readers of fields (`ast::Field::shape`) and of model bodies
+//! (`ast::ModelDecl::shape`) agree with the tree.
 //!
-//! Every error-free field of every schema of the repository and of the
-//! shared corpus, of a fixture of unusual spellings, and of those schemas
-//! after thousands of random one-character edits, must read the same from
-//! its text as from the tree, wherever the text reader does not give up.
+//! Every error-free field and model of every schema of the repository and
+//! of the shared corpus, of a fixture of unusual spellings, and of those
+//! schemas after thousands of random one-character edits, must read the
+//! same from its text as from the tree, wherever the text reader does not
+//! give up.
 
 use std::path::{Path, PathBuf};
 
 use schemalint_syntax::ast::{self, Field};
+use schemalint_syntax::shape::{self as ast_shape, ModelShape};
 use schemalint_syntax::{parse, Parse};
 
 fn schemas(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -78,6 +81,37 @@ fn compare(parse: &Parse, what: &str) -> (usize, usize) {
     (read, gave_up)
 }
 
+/// Compares both readings of every error-free model body, and checks that
+/// `shape`, which picks one, gives the tree's reading on every model;
+/// returns how many models the text reader read and how many it gave up on.
+fn compare_models(parse: &Parse, what: &str) -> (usize, usize) {
+    let (mut read, mut gave_up) = (0, 0);
+    let (mut text, mut tree, mut chosen) = (
+        ModelShape::default(),
+        ModelShape::default(),
+        ModelShape::default(),
+    );
+    for model in parse.source_file().models() {
+        model.shape_from_tree(&mut tree);
+        model.shape(&mut chosen);
+        let name = model.name().map(|n| n.as_str().to_string());
+        assert_eq!(chosen, tree, "{what}: `shape` misread model {name:?}");
+        if model.syntax().has_error() {
+            continue;
+        }
+        if !model.shape_from_text(&mut text) {
+            gave_up += 1;
+            continue;
+        }
+        read += 1;
+        assert_eq!(
+            text, tree,
+            "{what}: the text and the tree read model {name:?} differently"
+        );
+    }
+    (read, gave_up)
+}
+
 #[test]
 fn text_and_tree_agree_on_every_field() {
     let (mut read, mut gave_up) = (0, 0);
@@ -89,6 +123,60 @@ fn text_and_tree_agree_on_every_field() {
     assert!(read > 1_000, "only {read} fields read");
     // The corpus is plain ASCII Prisma: the text reader reads all of it.
     assert_eq!(gave_up, 0, "the text reader gave up on {gave_up} fields");
+}
+
+#[test]
+fn text_and_tree_agree_on_every_model() {
+    let (mut read, mut gave_up) = (0, 0);
+    for (path, text) in texts() {
+        let (r, g) = compare_models(&parse(text.as_str()), &path.display().to_string());
+        read += r;
+        gave_up += g;
+    }
+    assert!(read > 500, "only {read} models read");
+    assert_eq!(gave_up, 0, "the text reader gave up on {gave_up} models");
+}
+
+/// The fixture's spellings, in a model body: members on the brace's line,
+/// comments after members, blank lines, CRLF, block attributes with
+/// arguments over several lines and a body closed on a member's line.
+#[test]
+fn model_bodies_read_as_expected() {
+    let text = "model A { id Int @id\n  // note\n\n  b String? // trailing\r\n  @@index([b,\n    id], map: \"x\") // why\n  @@map(\"a\")\n  c Int }\n";
+    let parse = parse(text);
+    assert!(parse.errors().is_empty(), "{:?}", parse.errors());
+    assert_eq!(compare_models(&parse, "inline"), (1, 0));
+    let model = parse.source_file().models().next().unwrap();
+    let mut shape = ModelShape::default();
+    model.shape(&mut shape);
+    let members: Vec<String> = shape
+        .members()
+        .map(|m| match m {
+            ast_shape::MemberShape::Field(range, Some(f)) => {
+                format!("field {} {:?}", f.name.text, &text[range.start..range.end])
+            }
+            ast_shape::MemberShape::Field(range, None) => {
+                format!("nameless {:?}", &text[range.start..range.end])
+            }
+            ast_shape::MemberShape::Attribute(a) => {
+                format!(
+                    "@@{} {:?}",
+                    a.name.unwrap(),
+                    &text[a.range.start..a.range.end]
+                )
+            }
+        })
+        .collect();
+    assert_eq!(
+        members,
+        [
+            "field id \"id Int @id\"",
+            "field b \"b String? // trailing\"",
+            "@@index \"@@index([b,\\n    id], map: \\\"x\\\") // why\"",
+            "@@map \"@@map(\\\"a\\\")\"",
+            "field c \"c Int\"",
+        ]
+    );
 }
 
 #[test]
@@ -164,7 +252,7 @@ fn text_and_tree_agree_under_random_edits() {
         seed ^= seed << 17;
         (seed % bound as u64) as usize
     };
-    let mut read = 0;
+    let (mut read, mut models) = (0, 0);
     for (path, text) in texts().into_iter().take(12) {
         for _ in 0..150 {
             let mut bytes = text.clone().into_bytes();
@@ -178,10 +266,13 @@ fn text_and_tree_agree_under_random_edits() {
             let Ok(edited) = String::from_utf8(bytes) else {
                 continue;
             };
-            read += compare(&parse(edited.as_str()), &path.display().to_string()).0;
+            let parse = parse(edited.as_str());
+            read += compare(&parse, &path.display().to_string()).0;
+            models += compare_models(&parse, &path.display().to_string()).0;
         }
     }
     assert!(read > 10_000, "only {read} fields read");
+    assert!(models > 1_000, "only {models} models read");
 }
 
 #[test]
