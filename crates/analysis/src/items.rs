@@ -346,11 +346,15 @@ fn lower_part(
 ) -> (FileItems, Vec<(u64, CachedModel)>) {
     let mut items = FileItems::default();
     let mut next = Vec::new();
+    // One buffer for every model body of the part, so reading one costs no
+    // allocation once the buffer has grown.
+    let mut shape = shape::ModelShape::default();
     for documented in root.documented_declarations() {
         match documented.decl {
             ast::Declaration::Model(m) => {
                 let (base, end) = model_span(&m, documented.docs_start(), text);
-                let lower = || lower_model(m, documented.docs(), base, text, nl).map(Arc::new);
+                let mut lower =
+                    || lower_model(m, documented.docs(), base, text, nl, &mut shape).map(Arc::new);
                 let data = match previous {
                     // A one-shot run keeps no cache.
                     None => lower(),
@@ -644,12 +648,13 @@ impl Rel {
 }
 
 /// A model with its ranges counted from `base` (see [`RelRange`]).
-fn lower_model(
-    m: ast::ModelDecl<'_>,
+fn lower_model<'a>(
+    m: ast::ModelDecl<'a>,
     docs: Option<String>,
     base: usize,
     text: &str,
     nl: &str,
+    shape: &mut shape::ModelShape<'a>,
 ) -> Option<ModelData> {
     let at = Rel { base };
     let name = m.name()?;
@@ -657,8 +662,7 @@ fn lower_model(
     // The body is read as plain data (`ModelDecl::shape`): from its text
     // in one scan when the model has no error, because walking
     // tree-sitter's nodes was most of the time lowering took.
-    let mut shape = shape::ModelShape::default();
-    m.shape(&mut shape);
+    m.shape(shape);
     let mut indexes = Vec::new();
     let mut map_and_schema = MapAndSchema::default();
     let mut last_block_attr = None;

@@ -511,6 +511,28 @@ impl<'a> ast::ModelDecl<'a> {
     }
 }
 
+/// Adds the name of each field without a type in a model body (`{` to
+/// `}`, without error nodes) to `out` and returns true; false, adding
+/// nothing, where the reader gives up. Lighter than reading the body's
+/// shape: past a field's name and type the rest of its line is skipped.
+pub(crate) fn typeless_fields(
+    src: &str,
+    body: std::ops::Range<usize>,
+    out: &mut Vec<TextRange>,
+) -> bool {
+    let mut s = Scanner {
+        src,
+        pos: body.start,
+        end: body.end,
+    };
+    let mark = out.len();
+    let read = s.typeless_fields(out).is_some();
+    if !read {
+        out.truncate(mark);
+    }
+    read
+}
+
 struct Scanner<'a> {
     src: &'a str,
     pos: usize,
@@ -635,6 +657,64 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The body of [`typeless_fields`].
+    fn typeless_fields(&mut self, out: &mut Vec<TextRange>) -> Option<()> {
+        self.eat(b'{')?;
+        loop {
+            self.trivia();
+            if self.pos >= self.end {
+                return None;
+            }
+            match self.peek() {
+                b'}' => return (self.pos + 1 == self.end).then_some(()),
+                b'@' if self.rest().starts_with(b"@@") => {}
+                _ => {
+                    let name = self.ident()?;
+                    self.line_trivia();
+                    if self.at_line_end() || self.peek() == b'@' {
+                        out.push(name.range);
+                    } else if !is_ident_start(self.peek()) {
+                        return None;
+                    }
+                }
+            }
+            self.rest_of_member()?;
+        }
+    }
+
+    /// Skips to the end of a member: past the first line break outside
+    /// parentheses, brackets, strings and comments, or up to a `}` outside
+    /// them. In a body without error nodes that is where the member's node
+    /// ends, but for a line break between `Unsupported` and its `(`, where
+    /// the next member then starts with `(` and the caller gives up.
+    fn rest_of_member(&mut self) -> Option<()> {
+        let bytes = self.src.as_bytes();
+        let mut depth = 0usize;
+        while self.pos < self.end {
+            match bytes[self.pos] {
+                b'\n' if depth == 0 => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                b'}' if depth == 0 => return Some(()),
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => depth = depth.checked_sub(1)?,
+                b'"' => {
+                    self.string()?;
+                    continue;
+                }
+                b'/' if bytes.get(self.pos + 1) == Some(&b'/') => {
+                    let line = self.rest();
+                    self.pos += memchr::memchr(b'\n', line).unwrap_or(line.len());
+                    continue;
+                }
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        None
+    }
+
     /// Whether the position is where a line of a field ends: a line
     /// break, a `}` or the end.
     fn at_line_end(&self) -> bool {
@@ -645,9 +725,7 @@ impl<'a> Scanner<'a> {
     /// break: what may stand between a field's own tokens.
     fn line_trivia(&mut self) {
         loop {
-            while self.peek_is(|b| matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c)) {
-                self.pos += 1;
-            }
+            self.skip_while(|b| matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c));
             if !self.rest().starts_with(b"//") {
                 return;
             }
@@ -669,6 +747,13 @@ impl<'a> Scanner<'a> {
         self.pos < self.end && pred(self.peek())
     }
 
+    /// Moves past the bytes that `pred` accepts. Iterating the rest as a
+    /// slice leaves one bounds check per call instead of one per byte.
+    fn skip_while(&mut self, pred: impl Fn(u8) -> bool) {
+        let rest = self.rest();
+        self.pos += rest.iter().position(|&b| !pred(b)).unwrap_or(rest.len());
+    }
+
     fn eat(&mut self, byte: u8) -> Option<()> {
         if self.peek_is(|b| b == byte) {
             self.pos += 1;
@@ -682,9 +767,7 @@ impl<'a> Scanner<'a> {
     /// with other spaces is read from the tree) and `//` comments.
     fn trivia(&mut self) {
         loop {
-            while self.peek_is(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) {
-                self.pos += 1;
-            }
+            self.skip_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c));
             if !self.rest().starts_with(b"//") {
                 return;
             }
@@ -699,9 +782,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         self.pos += 1;
-        while self.peek_is(more) {
-            self.pos += 1;
-        }
+        self.skip_while(more);
         Some(Word {
             text: &self.src[start..self.pos],
             range: TextRange::new(start, self.pos),
@@ -816,19 +897,29 @@ impl<'a> Scanner<'a> {
     }
 
     /// One expression; with `pieces`, its `Value` and, for an array, the
-    /// `FieldRef`s of its elements.
-    fn expression(&mut self, pieces: Option<&mut Vec<Piece<'a>>>) -> Option<()> {
+    /// `FieldRef`s of its elements. On `None`, `pieces` may hold a part of
+    /// it; callers that give up drop their pieces.
+    fn expression(&mut self, mut pieces: Option<&mut Vec<Piece<'a>>>) -> Option<()> {
         if self.pos >= self.end {
             return None;
         }
         let start = self.pos;
-        let (kind, refs) = match self.peek() {
-            b'"' => (self.string().map(|_| ValueKind::String)?, Vec::new()),
-            b'-' | b'0'..=b'9' => (self.number().map(|_| ValueKind::Number)?, Vec::new()),
+        // The value's piece comes first and an array's references after
+        // it, so it is pushed now and filled in once its end is known.
+        let at = pieces.as_deref_mut().map(|pieces| {
+            pieces.push(Piece::Value {
+                kind: ValueKind::Array,
+                range: TextRange::empty(start),
+                text: "",
+            });
+            pieces.len() - 1
+        });
+        let kind = match self.peek() {
+            b'"' => self.string().map(|_| ValueKind::String)?,
+            b'-' | b'0'..=b'9' => self.number().map(|_| ValueKind::Number)?,
             b'[' => {
                 self.pos += 1;
                 self.trivia();
-                let mut refs = Vec::new();
                 loop {
                     if self.eat(b']').is_some() {
                         break;
@@ -837,8 +928,10 @@ impl<'a> Scanner<'a> {
                     let name = self.peek_is(is_ident_start).then(|| self.ident()).flatten();
                     self.pos = element;
                     let kind = self.value()?;
-                    if let (Some(name), ValueKind::Ident | ValueKind::Call) = (name, kind) {
-                        refs.push(Piece::FieldRef {
+                    if let (Some(pieces), Some(name), ValueKind::Ident | ValueKind::Call) =
+                        (pieces.as_deref_mut(), name, kind)
+                    {
+                        pieces.push(Piece::FieldRef {
                             name,
                             range: TextRange::new(element, self.pos),
                         });
@@ -850,17 +943,16 @@ impl<'a> Scanner<'a> {
                         return None;
                     }
                 }
-                (ValueKind::Array, refs)
+                ValueKind::Array
             }
-            _ => (self.value()?, Vec::new()),
+            _ => self.value()?,
         };
-        if let Some(pieces) = pieces {
-            pieces.push(Piece::Value {
+        if let (Some(pieces), Some(at)) = (pieces, at) {
+            pieces[at] = Piece::Value {
                 kind,
                 range: TextRange::new(start, self.pos),
                 text: &self.src[start..self.pos],
-            });
-            pieces.extend(refs);
+            };
         }
         Some(())
     }
