@@ -19,7 +19,7 @@
 (generator_declaration name: (identifier) @variable)
 
 (field_declaration name: (identifier) @property)
-(field_type base: (identifier) @type)
+(field_declaration type: (identifier) @type)
 (unsupported_type "Unsupported" @type.builtin)
 (optional_modifier) @operator
 (list_modifier) @operator

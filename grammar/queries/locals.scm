@@ -5,4 +5,4 @@
 
 (field_declaration name: (identifier) @local.definition.field)
 (enum_value name: (identifier) @local.definition.constant)
-(field_type base: (identifier) @local.reference)
+(field_declaration type: (identifier) @local.reference)

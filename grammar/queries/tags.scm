@@ -2,4 +2,4 @@
 (view_declaration name: (identifier) @name) @definition.class
 (type_declaration name: (identifier) @name) @definition.class
 (enum_declaration name: (identifier) @name) @definition.enum
-(field_type base: (identifier) @name) @reference.type
+(field_declaration type: (identifier) @name) @reference.type

@@ -93,10 +93,6 @@ ast_node!(
     Field = "field_declaration"
 );
 ast_node!(
-    /// The type of a field: base name plus an optional `?` or `[]`.
-    TypeRef = "field_type"
-);
-ast_node!(
     /// A value of an enum.
     EnumValue = "enum_value"
 );
@@ -107,10 +103,6 @@ ast_node!(
 ast_node!(
     /// A `key = value` line of a datasource or generator.
     KeyValue = "key_value"
-);
-ast_node!(
-    /// One argument in an argument list, named (`map: "x"`) or positional.
-    Argument = "argument"
 );
 ast_node!(
     /// A string literal, quotes included.
@@ -204,11 +196,10 @@ pub(crate) fn field_child<'a>(node: Node<'a>, field: &'static str) -> Option<Nod
 }
 
 /// The grammar's field names, in a fixed order.
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 10] = [
     "name",
     "body",
     "type",
-    "base",
     "modifier",
     "attribute",
     "arguments",
@@ -678,7 +669,11 @@ impl<'a> Field<'a> {
     }
 
     pub fn type_ref(&self) -> Option<TypeRef<'a>> {
-        field_child(self.node, "type").and_then(|n| TypeRef::cast(n, self.src))
+        Some(TypeRef {
+            base: field_child(self.node, "type")?,
+            modifier: field_child(self.node, "modifier"),
+            src: self.src,
+        })
     }
 
     pub fn attributes(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
@@ -695,18 +690,28 @@ impl<'a> Field<'a> {
     }
 }
 
+/// The type of a field: its base (a name or `Unsupported("...")`) plus an
+/// optional `?` or `[]`. Both are children of the field's node: the grammar
+/// has no node of its own around them (fewer nodes parse faster).
+#[derive(Clone, Copy, Debug)]
+pub struct TypeRef<'a> {
+    base: Node<'a>,
+    modifier: Option<Node<'a>>,
+    src: &'a str,
+}
+
 impl<'a> TypeRef<'a> {
     /// The base type name, `None` for `Unsupported("...")` and broken types.
     pub fn name(&self) -> Option<Name<'a>> {
-        field_child(self.node, "base").and_then(|n| Name::cast(n, self.src))
+        Name::cast(self.base, self.src)
     }
 
     pub fn is_unsupported(&self) -> bool {
-        field_child(self.node, "base").is_some_and(|n| kind(n) == "unsupported_type")
+        kind(self.base) == "unsupported_type"
     }
 
     pub fn arity(&self) -> Arity {
-        match field_child(self.node, "modifier").map(kind) {
+        match self.modifier.map(kind) {
             Some("optional_modifier") => Arity::Optional,
             Some("list_modifier") => Arity::List,
             _ => Arity::Required,
@@ -715,7 +720,18 @@ impl<'a> TypeRef<'a> {
 
     /// The range of the `?` or `[]` modifier, if any.
     pub fn modifier_range(&self) -> Option<TextRange> {
-        field_child(self.node, "modifier").map(|n| n.range().into())
+        self.modifier.map(|n| n.range().into())
+    }
+
+    /// From the base to the end of the modifier, if any.
+    pub fn range(&self) -> TextRange {
+        let end = self.modifier.unwrap_or(self.base).end_byte();
+        TextRange::new(self.base.start_byte(), end.max(self.base.start_byte()))
+    }
+
+    pub fn text(&self) -> &'a str {
+        let r = self.range();
+        &self.src[r.start..r.end]
     }
 }
 
@@ -725,18 +741,23 @@ impl<'a> Attribute<'a> {
         kind(self.node) == "block_attribute"
     }
 
-    /// The attribute name node (without `@`, with a datasource prefix such as
-    /// `db.VarChar` if present).
+    /// The attribute name node: one token with its `@` or `@@` and a
+    /// datasource prefix such as `db.VarChar` if present.
     pub fn name_node(&self) -> Option<Node<'a>> {
         field_child(self.node, "name").filter(|n| !n.is_missing())
     }
 
+    /// The name without its `@` or `@@`: `id`, `db.VarChar`, `index`.
     pub fn name_text(&self) -> Option<&'a str> {
-        self.name_node().map(|n| &self.src[n.byte_range()])
+        self.name_range().map(|r| &self.src[r.start..r.end])
     }
 
+    /// The range of [`Attribute::name_text`].
     pub fn name_range(&self) -> Option<TextRange> {
-        self.name_node().map(|n| n.range().into())
+        let node = self.name_node()?;
+        let text = &self.src[node.byte_range()];
+        let ats = text.len() - text.trim_start_matches('@').len();
+        Some(TextRange::new(node.start_byte() + ats, node.end_byte()))
     }
 
     pub fn arg_list(&self) -> Option<ArgList<'a>> {
@@ -776,13 +797,42 @@ impl<'a> ArgList<'a> {
     }
 }
 
+/// One argument in an argument list: named (`map: "x"`, an `argument`
+/// node) or positional (the value's own node: the grammar gives positional
+/// arguments no node of their own, as fewer nodes parse faster).
+#[derive(Clone, Copy, Debug)]
+pub struct Argument<'a> {
+    node: Node<'a>,
+    src: &'a str,
+}
+
 impl<'a> Argument<'a> {
+    pub fn cast(node: Node<'a>, src: &'a str) -> Option<Self> {
+        let arg = Argument { node, src };
+        (arg.is_named() || Expr::cast(node, src).is_some()).then_some(arg)
+    }
+
+    fn is_named(&self) -> bool {
+        kind(self.node) == "argument"
+    }
+
     pub fn name(&self) -> Option<Name<'a>> {
+        if !self.is_named() {
+            return None;
+        }
         name_field(self.node, self.src)
     }
 
     pub fn value(&self) -> Option<Expr<'a>> {
+        if !self.is_named() {
+            return Expr::cast(self.node, self.src);
+        }
         field_child(self.node, "value").and_then(|n| Expr::cast(n, self.src))
+    }
+
+    /// The whole argument, its name included.
+    pub fn range(&self) -> TextRange {
+        self.node.range().into()
     }
 }
 

@@ -119,21 +119,16 @@ fn collect_in(top: Node<'_>, src: &str, errors: &mut Vec<SyntaxError>, walk: Wal
             errors.push(unexpected(node, src));
         } else {
             let kind = node.kind_id();
-            if kind == kinds.field_declaration {
-                let typed = node
-                    .child(1)
-                    .is_some_and(|c| c.kind_id() == kinds.field_type);
-                if !typed && crate::ast::field_child(node, "type").is_none() {
-                    if let Some(name) = crate::ast::field_child(node, "name") {
-                        errors.push(SyntaxError {
-                            range: name.range().into(),
-                            message: format!(
-                                "expected a field type after `{}`",
-                                &src[name.byte_range()]
-                            ),
-                        });
-                    }
-                }
+            let missing_type =
+                kind == kinds.field_declaration && crate::ast::field_child(node, "type").is_none();
+            if let Some(name) = missing_type
+                .then(|| crate::ast::field_child(node, "name"))
+                .flatten()
+            {
+                errors.push(SyntaxError {
+                    range: name.range().into(),
+                    message: format!("expected a field type after `{}`", &src[name.byte_range()]),
+                });
             }
             enter = node.has_error()
                 || (kinds.holds_fields(kind)
@@ -184,7 +179,6 @@ fn typeless_from_text(
 /// Node kind ids the walk compares, looked up once per process.
 struct Kinds {
     field_declaration: u16,
-    field_type: u16,
     /// `source_file`, the three model-like declarations and `model_body`.
     containers: [u16; 5],
 }
@@ -197,7 +191,6 @@ impl Kinds {
             let id = |name: &str| language.id_for_node_kind(name, true);
             Kinds {
                 field_declaration: id("field_declaration"),
-                field_type: id("field_type"),
                 containers: [
                     id("source_file"),
                     id("model_declaration"),
@@ -224,7 +217,6 @@ fn missing(node: Node<'_>, src: &str) -> SyntaxError {
         "identifier" => "a name".to_string(),
         "attribute_name" => "an attribute name after `@`".to_string(),
         "string" => "a string".to_string(),
-        "field_type" => "a field type".to_string(),
         k if k.chars().all(|c| !c.is_alphanumeric()) => format!("`{k}`"),
         k => format!("`{k}`"),
     };
@@ -248,20 +240,28 @@ fn unexpected(node: Node<'_>, src: &str) -> SyntaxError {
     let found = snippet(&src[node.byte_range()]);
     let parent_kind = node.parent().map(|p| p.kind()).unwrap_or("source_file");
 
-    // `Int[]?` and `Int?[]`: the modifier is the whole error.
-    if parent_kind == "field_declaration" && node.named_child_count() == 1 {
-        let only = node.named_child(0).map(|c| c.kind());
-        if matches!(only, Some("optional_modifier" | "list_modifier")) {
-            return SyntaxError {
-                range,
-                message: format!(
-                    "unexpected `{found}`: a field cannot be both a list and optional; \
-                     use either `[]` or `?`"
-                ),
-            };
-        }
+    // `Int[]?` and `Int?[]`: one of the modifiers is the whole error.
+    let has_modifier = || {
+        node.parent()
+            .and_then(|f| crate::ast::field_child(f, "modifier"))
+            .is_some()
+    };
+    if parent_kind == "field_declaration" && matches!(found.as_str(), "?" | "[]") && has_modifier()
+    {
+        return SyntaxError {
+            range,
+            message: format!(
+                "unexpected `{found}`: a field cannot be both a list and optional; \
+                 use either `[]` or `?`"
+            ),
+        };
     }
 
+    let after_type = node.prev_sibling().is_some_and(|p| {
+        node.parent()
+            .and_then(|f| crate::ast::field_child(f, "type"))
+            .is_some_and(|t| t.id() == p.id())
+    });
     let expected = match parent_kind {
         "source_file" => {
             "expected a `model`, `view`, `type`, `enum`, `datasource` or `generator` block"
@@ -269,6 +269,10 @@ fn unexpected(node: Node<'_>, src: &str) -> SyntaxError {
         "model_body" => "expected a field (`name Type`), a block attribute (`@@...`) or `}`",
         "enum_body" => "expected an enum value, a block attribute (`@@...`) or `}`",
         "config_body" => "expected `key = value` or `}`",
+        // Right after the field's type a modifier could go.
+        "field_declaration" if after_type => {
+            "expected `?`, `[]`, an attribute or the end of the line"
+        }
         "field_declaration" => {
             "expected a field type, an attribute (`@...`) or the end of the line"
         }
@@ -276,7 +280,6 @@ fn unexpected(node: Node<'_>, src: &str) -> SyntaxError {
         "arguments" | "argument" => "expected an argument, `,` or `)`",
         "array" => "expected a value, `,` or `]`",
         "key_value" => "expected a value after `=`",
-        "field_type" => "expected `?`, `[]`, an attribute or the end of the line",
         "attribute" | "block_attribute" => "expected an argument list or the end of the line",
         _ => "this is not valid here",
     };
@@ -373,6 +376,17 @@ mod tests {
             "model M {\n  a Int[]?\n}\n",
             expect![[r#"
                 19..20: unexpected `?`: a field cannot be both a list and optional; use either `[]` or `?`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn optional_and_list() {
+        check(
+            "model M {\n  a Int?[]\n  b Int foo\n}\n",
+            expect![[r#"
+                17..18: unexpected `?`: a field cannot be both a list and optional; use either `[]` or `?`
+                29..32: unexpected `foo`; expected `?`, `[]`, an attribute or the end of the line (in model `M`)
             "#]],
         );
     }
@@ -504,7 +518,7 @@ mod kind_tests {
     #[test]
     fn every_kind_the_walk_compares_exists_in_the_grammar() {
         let k = super::Kinds::get();
-        assert!(k.field_declaration != 0 && k.field_type != 0);
+        assert!(k.field_declaration != 0);
         assert!(k.containers.iter().all(|&id| id != 0));
     }
 }
