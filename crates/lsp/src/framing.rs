@@ -178,6 +178,19 @@ pub(crate) async fn write_frames<O: AsyncWrite>(
     output.flush().await
 }
 
+/// [`write_frames`] with blocking writes, for a thread that may block:
+/// each frame goes to `output` straight from the queue, with no copy.
+pub(crate) fn write_frames_blocking(
+    mut queue: mpsc::Receiver<Outgoing>,
+    mut output: impl std::io::Write,
+) -> std::io::Result<()> {
+    while let Some(Outgoing::Frame(frame)) = queue.blocking_recv() {
+        output.write_all(&frame)?;
+        output.flush()?;
+    }
+    output.flush()
+}
+
 enum Header {
     Length(usize),
     Bad(String),

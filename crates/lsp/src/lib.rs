@@ -24,6 +24,7 @@ use schemalint_analysis::{
 };
 use schemalint_project::Project;
 use schemalint_syntax::{LineIndex, TextRange};
+use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::Result as RpcResult;
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
@@ -35,6 +36,16 @@ pub async fn serve<I, O>(input: I, output: O)
 where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
+{
+    session(input, |queue| framing::write_frames(queue, output)).await;
+}
+
+/// [`serve`], with `write` writing the queue of outgoing frames (see
+/// `framing`) to the client.
+async fn session<I, W>(input: I, write: impl FnOnce(mpsc::Receiver<framing::Outgoing>) -> W)
+where
+    I: tokio::io::AsyncRead + Unpin,
+    W: std::future::Future<Output = std::io::Result<()>>,
 {
     // Everything for the client goes through one queue and one writer (see
     // `framing`): the server's own messages and the publisher's.
@@ -72,7 +83,7 @@ where
     let (_, _, written) = tokio::join!(
         session,
         framing::queue_frames(server_frames, outbox),
-        framing::write_frames(queue, output),
+        write(queue),
     );
     if let Err(e) = written {
         eprintln!("schemalint: writing to the client failed: {e}");
@@ -112,7 +123,19 @@ pub async fn run_stdio() {
         eprintln!("schemalint: cannot start the stdin reader: {e}");
         return;
     }
-    serve(input, tokio::io::stdout()).await;
+    // Frames are written to stdout with plain blocking writes, on a thread
+    // of the blocking pool: tokio's stdout copies every write into a buffer
+    // of its own and hands it to such a thread anyway, which for the
+    // megabytes a keystroke on a large schema publishes cost a copy and a
+    // hand-off per 2 MB (`docs/benchmarks.md`).
+    session(input, |queue| async move {
+        tokio::task::spawn_blocking(move || {
+            framing::write_frames_blocking(queue, std::io::stdout())
+        })
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+    })
+    .await;
 }
 
 /// Asks for a pipe of 1 MB on stdout, when stdout is a pipe, instead of
@@ -1008,15 +1031,43 @@ fn resync(state: &mut State) -> Vec<String> {
     problems
 }
 
-/// A buffer's text as the analysis takes it. Sized once: `to_string`
-/// grows its string chunk by chunk, which on a 5 MB schema cost 4% of the
-/// server's work per keystroke in copies and page faults.
+/// A buffer's text as the analysis takes it, copied once, straight into
+/// the shared allocation. `to_string` grows its string chunk by chunk, and
+/// `Arc::from` a string copies it again into an allocation of its own: on
+/// a 5 MB schema the two copies and their fresh pages cost a millisecond
+/// of every keystroke.
+#[allow(unsafe_code)]
 fn shared_text(rope: &Rope) -> Arc<str> {
-    let mut text = String::with_capacity(rope.len_bytes());
+    let len = rope.len_bytes();
+    let mut bytes = Arc::<[u8]>::new_uninit_slice(len);
+    let buf = Arc::get_mut(&mut bytes).expect("a new Arc has one owner");
+    let mut at = 0;
     for chunk in rope.chunks() {
-        text.push_str(chunk);
+        let chunk = chunk.as_bytes();
+        assert!(
+            at + chunk.len() <= len,
+            "a rope's chunks add up to its length"
+        );
+        // SAFETY: the destination is `chunk.len()` bytes of `buf` from
+        // `at`, in bounds by the assertion above, and cannot overlap the
+        // rope's own memory.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                chunk.as_ptr(),
+                buf[at..].as_mut_ptr().cast::<u8>(),
+                chunk.len(),
+            );
+        }
+        at += chunk.len();
     }
-    Arc::from(text)
+    assert_eq!(at, len, "a rope's chunks add up to its length");
+    // SAFETY: the chunks tile the rope, so every byte was written above;
+    // they are the rope's bytes in order, which is valid UTF-8, so the
+    // slice may be read as a `str`, whose layout is that of `[u8]`.
+    unsafe {
+        let bytes = bytes.assume_init();
+        Arc::from_raw(Arc::into_raw(bytes) as *const str)
+    }
 }
 
 /// Applies one `didChange` content change to a buffer. Out-of-range
