@@ -1,5 +1,7 @@
 //! Diagnostics as plain data, shared by `check` and the language server.
 
+use std::sync::Arc;
+
 use schemalint_syntax::TextRange;
 
 use crate::db::SourceFile;
@@ -57,15 +59,15 @@ pub enum Edit {
     Replace {
         file: SourceFile,
         range: TextRange,
-        content: String,
+        content: Arc<str>,
     },
     /// Create a new file at a workspace-relative path.
-    Create { path: String, content: String },
+    Create { path: String, content: Arc<str> },
 }
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct Fix {
-    pub title: String,
+    pub title: Arc<str>,
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
 }
@@ -75,7 +77,7 @@ pub struct Fix {
 pub struct Related {
     pub file: SourceFile,
     pub range: TextRange,
-    pub message: String,
+    pub message: Arc<str>,
 }
 
 /// Hints for editors about how to render a finding.
@@ -89,7 +91,7 @@ pub enum Tag {
 pub struct Diagnostic {
     pub rule: &'static Rule,
     pub severity: Severity,
-    pub message: String,
+    pub message: Arc<str>,
     pub file: SourceFile,
     pub range: TextRange,
     pub related: Vec<Related>,
@@ -102,7 +104,7 @@ impl Diagnostic {
         rule: &'static Rule,
         file: SourceFile,
         range: TextRange,
-        message: impl Into<String>,
+        message: impl Into<Arc<str>>,
     ) -> Self {
         Diagnostic {
             rule,
@@ -120,7 +122,7 @@ impl Diagnostic {
         mut self,
         file: SourceFile,
         range: TextRange,
-        message: impl Into<String>,
+        message: impl Into<Arc<str>>,
     ) -> Self {
         self.related.push(Related {
             file,

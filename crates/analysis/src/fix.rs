@@ -2,6 +2,7 @@
 //! server's code actions, so both produce the same edits.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use schemalint_syntax::TextRange;
 
@@ -33,9 +34,9 @@ pub struct Applied {
 pub fn apply(fixes: &[&Fix], text_of: impl Fn(SourceFile) -> String) -> Applied {
     let mut out = Applied::default();
     let mut texts: HashMap<SourceFile, String> = HashMap::new();
-    let mut taken: HashMap<SourceFile, Vec<(TextRange, String)>> = HashMap::new();
+    let mut taken: HashMap<SourceFile, Vec<(TextRange, Arc<str>)>> = HashMap::new();
     let mut order: Vec<SourceFile> = Vec::new();
-    let mut creates: Vec<(String, String)> = Vec::new();
+    let mut creates: Vec<(String, Arc<str>)> = Vec::new();
     'fixes: for (i, fix) in fixes.iter().enumerate() {
         for edit in &fix.edits {
             let usable = match edit {
@@ -84,7 +85,10 @@ pub fn apply(fixes: &[&Fix], text_of: impl Fn(SourceFile) -> String) -> Applied 
         }
         out.changed.push((file, text));
     }
-    out.created = creates;
+    out.created = creates
+        .into_iter()
+        .map(|(path, content)| (path, content.to_string()))
+        .collect();
     out
 }
 
@@ -190,12 +194,12 @@ mod tests {
 
     fn replace(file: SourceFile, start: usize, end: usize, content: &str) -> Fix {
         Fix {
-            title: format!("replace {start}..{end}"),
+            title: format!("replace {start}..{end}").into(),
             applicability: Applicability::Safe,
             edits: vec![Edit::Replace {
                 file,
                 range: TextRange::new(start, end),
-                content: content.to_string(),
+                content: content.into(),
             }],
         }
     }

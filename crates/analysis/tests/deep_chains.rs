@@ -45,7 +45,7 @@ fn sl203_messages(text: String) -> Vec<String> {
                 .unwrap()
                 .into_iter()
                 .filter(|d| d.rule.code == "SL203")
-                .map(|d| d.message)
+                .map(|d| d.message.to_string())
                 .collect()
         })
         .unwrap()

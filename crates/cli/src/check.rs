@@ -141,7 +141,7 @@ fn check_project(project: &Project, args: &CheckArgs, report: &mut Report) -> bo
                 .map(|r| {
                     let display_path = display(&project.root.join(analysis.path(r.file)));
                     let index = report.file_index(&analysis, r.file, &display_path);
-                    (report.locate(index, r.range), r.message.clone())
+                    (report.locate(index, r.range), r.message.to_string())
                 })
                 .collect();
             let fix_edits = diagnostic
@@ -161,7 +161,7 @@ fn check_project(project: &Project, args: &CheckArgs, report: &mut Report) -> bo
                             file: display_path,
                             start: l.start,
                             end: l.end,
-                            content: content.clone(),
+                            content: content.to_string(),
                         }
                     }
                     Edit::Create { path, content } => {
@@ -170,7 +170,7 @@ fn check_project(project: &Project, args: &CheckArgs, report: &mut Report) -> bo
                             file: display(&project.root.join(path)),
                             start,
                             end: start,
-                            content: content.clone(),
+                            content: content.to_string(),
                         }
                     }
                 })

@@ -211,7 +211,7 @@ impl<'a> Round<'a> {
                         uri: uri.clone(),
                         range,
                     },
-                    message: r.message.clone(),
+                    message: r.message.to_string(),
                 });
             }
         }
@@ -504,7 +504,7 @@ mod tests {
         };
         changes.push(("severity", d));
         let mut d = base.clone();
-        d.message.push('!');
+        d.message = format!("{}!", d.message).into();
         changes.push(("message", d));
         let mut d = base.clone();
         d.tags.push(Tag::Unnecessary);
@@ -513,7 +513,7 @@ mod tests {
         d.range = TextRange::new(8, 11);
         changes.push(("range", d));
         let mut d = base.clone();
-        d.related[0].message.push('!');
+        d.related[0].message = format!("{}!", d.related[0].message).into();
         changes.push(("related message", d));
         let mut d = base.clone();
         d.related[0].file = a;

@@ -1107,7 +1107,7 @@ fn workspace_edit(
                     },
                     edits: vec![lsp::OneOf::Left(lsp::TextEdit {
                         range: convert::range(&index, text, *range, encoding),
-                        new_text: content.clone(),
+                        new_text: content.to_string(),
                     })],
                 }));
             }
@@ -1134,7 +1134,7 @@ fn workspace_edit(
                     },
                     edits: vec![lsp::OneOf::Left(lsp::TextEdit {
                         range: lsp::Range { start, end: start },
-                        new_text: content.clone(),
+                        new_text: content.to_string(),
                     })],
                 }));
             }

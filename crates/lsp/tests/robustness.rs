@@ -442,13 +442,13 @@ async fn thousands_of_findings_arrive_whole_and_in_order() {
             let related: Vec<_> = d
                 .related
                 .iter()
-                .map(|r| (at(r.range.start), r.message.clone()))
+                .map(|r| (at(r.range.start), r.message.to_string()))
                 .collect();
             (
                 d.rule.code.to_string(),
                 at(d.range.start),
                 at(d.range.end),
-                d.message.clone(),
+                d.message.to_string(),
                 related,
             )
         })

@@ -81,12 +81,12 @@ pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
         );
         if let Some(insert) = &model.block_attr_insert {
             d = d.with_fix(Fix {
-                title: format!("Add `@@index([{list}])` to `{}`", model.name.name),
+                title: format!("Add `@@index([{list}])` to `{}`", model.name.name).into(),
                 applicability: Applicability::Safe,
                 edits: vec![Edit::Replace {
                     file: id.file,
                     range: schemalint_syntax::TextRange::empty(model.abs_offset(insert.offset)),
-                    content: insert.text(&format!("@@index([{list}])")),
+                    content: insert.text(&format!("@@index([{list}])")).into(),
                 }],
             });
         }

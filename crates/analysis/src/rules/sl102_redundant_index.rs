@@ -118,12 +118,12 @@ pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
             .with_related(id.file, other_range, format!("covered by {what}"))
             .with_tag(Tag::Unnecessary)
             .with_fix(Fix {
-                title: format!("Remove `@@index([{}])`", cols.join(", ")),
+                title: format!("Remove `@@index([{}])`", cols.join(", ")).into(),
                 applicability: Applicability::Unsafe,
                 edits: vec![Edit::Replace {
                     file: id.file,
                     range: model.abs(index.line_range),
-                    content: String::new(),
+                    content: "".into(),
                 }],
             }),
         );

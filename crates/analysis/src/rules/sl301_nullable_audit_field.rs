@@ -63,7 +63,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
         let mut edits = vec![Edit::Replace {
             file: id.file,
             range: modifier,
-            content: String::new(),
+            content: "".into(),
         }];
         let is_time = field
             .type_name
@@ -80,7 +80,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
             edits.push(Edit::Replace {
                 file: id.file,
                 range: TextRange::empty(model.abs_offset(field.attr_insert)),
-                content: text.to_string(),
+                content: text.into(),
             });
         }
         let title = match addition {
@@ -102,7 +102,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_fix(Fix {
-                title,
+                title: title.into(),
                 applicability: Applicability::Unsafe,
                 edits,
             }),

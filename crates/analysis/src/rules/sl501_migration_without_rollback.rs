@@ -72,9 +72,9 @@ pub(crate) fn check(db: &dyn Db, out: &mut Vec<Diagnostic>) {
                 format!("migration `{}` has no rollback: add a `{down_name}` beside its `migration.sql`", migration.folder),
             )
             .with_fix(Fix {
-                title: format!("Generate `{path}`"),
+                title: format!("Generate `{path}`").into(),
                 applicability: Applicability::Unsafe,
-                edits: vec![Edit::Create { path, content: sql::generate_down(statements, migrations::dialect(db)) }],
+                edits: vec![Edit::Create { path, content: sql::generate_down(statements, migrations::dialect(db)).into() }],
             }),
         );
     }

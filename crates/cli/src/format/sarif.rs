@@ -47,7 +47,7 @@ pub(crate) fn write(report: &Report, out: &mut impl Write) -> std::io::Result<()
                 "ruleId": d.rule.code,
                 "ruleIndex": rule_index,
                 "level": level(d.severity),
-                "message": {"text": d.message},
+                "message": {"text": &*d.message},
                 "locations": [{"physicalLocation": region(&e.location)}],
                 "relatedLocations": e.related.iter().enumerate().map(|(i, (l, m))| json!({
                     "id": i,
