@@ -81,7 +81,7 @@ where
 /// What the writer task receives.
 pub(crate) enum Outgoing {
     /// A whole frame: header and body.
-    Frame(Vec<u8>),
+    Frame(Frame),
     /// The server's own output ended: the session is over.
     End,
 }
@@ -95,32 +95,68 @@ pub(crate) fn queue() -> (Outbox, mpsc::Receiver<Outgoing>) {
     mpsc::channel(8)
 }
 
+/// One frame, as the pieces it is written from: a frame of the server's
+/// own is one piece; a `publishDiagnostics` frame is written around the
+/// JSON array the publisher keeps for the file, which on a large schema is
+/// megabytes that a single buffer would copy on every keystroke.
+pub(crate) struct Frame {
+    /// The header and the body, or the body up to `shared`.
+    head: Vec<u8>,
+    /// A piece kept elsewhere, and the rest of the body after it.
+    shared: Option<(std::sync::Arc<str>, Vec<u8>)>,
+}
+
+impl Frame {
+    fn whole(bytes: Vec<u8>) -> Frame {
+        Frame {
+            head: bytes,
+            shared: None,
+        }
+    }
+
+    /// The frame's bytes, in pieces that follow each other.
+    pub(crate) fn pieces(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        let (shared, tail) = match &self.shared {
+            Some((shared, tail)) => (shared.as_bytes(), tail.as_slice()),
+            None => (&[][..], &[][..]),
+        };
+        [self.head.as_slice(), shared, tail].into_iter()
+    }
+
+    /// The frame's bytes in one buffer.
+    #[cfg(test)]
+    pub(crate) fn to_vec(&self) -> Vec<u8> {
+        self.pieces().flatten().copied().collect()
+    }
+}
+
 /// A `textDocument/publishDiagnostics` notification as a frame, written
 /// around `diagnostics`, which is already a JSON array (see
 /// `diagnostics`). The fields are those `PublishDiagnosticsParams`
 /// serializes, in its order.
 pub(crate) fn encode_publish(
     uri: &tower_lsp_server::ls_types::Uri,
-    diagnostics: &str,
+    diagnostics: &std::sync::Arc<str>,
     version: Option<i32>,
-) -> Vec<u8> {
+) -> Frame {
     // A URI serializes as a JSON string; that cannot fail.
     let uri = serde_json::to_string(uri).unwrap_or_default();
-    let version = version
-        .map(|v| format!(r#","version":{v}"#))
-        .unwrap_or_default();
-    let body = [
+    let start = [
         r#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
         &uri,
         r#","diagnostics":"#,
-        diagnostics,
-        &version,
-        "}}",
     ]
     .concat();
-    let mut frame = frame_header(body.len());
-    frame.extend_from_slice(body.as_bytes());
-    frame
+    let end = match version {
+        Some(v) => format!(r#","version":{v}}}}}"#),
+        None => "}}".to_string(),
+    };
+    let mut head = frame_header(start.len() + diagnostics.len() + end.len());
+    head.extend_from_slice(start.as_bytes());
+    Frame {
+        head,
+        shared: Some((diagnostics.clone(), end.into_bytes())),
+    }
 }
 
 /// The header of a frame whose body is `len` bytes: the one header every
@@ -158,7 +194,11 @@ pub(crate) async fn queue_frames<R: AsyncRead + Unpin>(server_output: R, outbox:
             eprintln!("schemalint: the server's output ended inside a frame ({e})");
             break;
         }
-        if outbox.send(Outgoing::Frame(frame)).await.is_err() {
+        if outbox
+            .send(Outgoing::Frame(Frame::whole(frame)))
+            .await
+            .is_err()
+        {
             return;
         }
     }
@@ -172,7 +212,9 @@ pub(crate) async fn write_frames<O: AsyncWrite>(
 ) -> std::io::Result<()> {
     tokio::pin!(output);
     while let Some(Outgoing::Frame(frame)) = queue.recv().await {
-        output.write_all(&frame).await?;
+        for piece in frame.pieces() {
+            output.write_all(piece).await?;
+        }
         output.flush().await?;
     }
     output.flush().await
@@ -185,7 +227,9 @@ pub(crate) fn write_frames_blocking(
     mut output: impl std::io::Write,
 ) -> std::io::Result<()> {
     while let Some(Outgoing::Frame(frame)) = queue.blocking_recv() {
-        output.write_all(&frame)?;
+        for piece in frame.pieces() {
+            output.write_all(piece)?;
+        }
         output.flush()?;
     }
     output.flush()
@@ -391,7 +435,7 @@ mod tests {
         let publisher = async {
             for i in 0..20 {
                 let uri = format!("file:///{i}.prisma").parse().unwrap();
-                let framed = encode_publish(&uri, "[]", Some(i));
+                let framed = encode_publish(&uri, &"[]".into(), Some(i));
                 outbox.send(Outgoing::Frame(framed)).await.unwrap();
                 tokio::task::yield_now().await;
             }

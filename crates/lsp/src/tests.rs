@@ -179,8 +179,8 @@ fn published_frames_serialize_as_the_lsp_type() {
     };
     let diagnostics = serde_json::to_string(&[&diagnostic]).unwrap();
     for version in [Some(3), None] {
-        let frame = super::framing::encode_publish(&uri, &diagnostics, version);
-        let frame = String::from_utf8(frame).unwrap();
+        let frame = super::framing::encode_publish(&uri, &diagnostics.clone().into(), version);
+        let frame = String::from_utf8(frame.to_vec()).unwrap();
         let (header, body) = frame.split_once("\r\n\r\n").unwrap();
         assert_eq!(header, format!("Content-Length: {}", body.len()));
         let ours: serde_json::Value = serde_json::from_str(body).unwrap();
