@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
-use schemalint_syntax::{LineIndex, Parse};
+use schemalint_syntax::{LineIndex, Parse, TextChange};
 
 use crate::config::Config;
 use crate::items::LoweringCache;
@@ -213,6 +213,19 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> Parse {
     };
     db.set_last_parse(file, &parse);
     parse
+}
+
+/// The change from `old`, an earlier text of `file`, to its text now: as
+/// the reparse found it when the file was reparsed from `old` (no second
+/// scan of a large file), else by comparing the two.
+pub fn text_change(db: &dyn Db, file: SourceFile, old: &Arc<str>) -> TextChange {
+    let new = file.text(db);
+    if Arc::ptr_eq(old, new) {
+        return TextChange::none(new.len());
+    }
+    parse(db, file)
+        .change_from(old)
+        .unwrap_or_else(|| TextChange::between(old, new))
 }
 
 #[salsa::tracked(returns(ref))]

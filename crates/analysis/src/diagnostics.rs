@@ -75,7 +75,7 @@ pub(crate) fn schema_diagnostics(db: &dyn Db) -> Arc<ByFile> {
     let previous_workspace = db.take_workspace_findings();
     let moved = previous_workspace
         .as_ref()
-        .and_then(|cache| cache.moved_to(config, schema, &texts));
+        .and_then(|cache| cache.moved_to(db, config, schema, &texts));
     let mut jobs: Vec<Job<'_>> = schema
         .models
         .chunks(MODELS_PER_JOB)

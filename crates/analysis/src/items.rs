@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 
 use schemalint_syntax::ast::{self, Arity, ModelKind};
 use schemalint_syntax::shape;
-use schemalint_syntax::TextRange;
+use schemalint_syntax::{TextChange, TextRange};
 
 use crate::db::{self, Db, SourceFile};
 
@@ -268,9 +268,10 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     let parts: Vec<ast::SourceFile<'_>> = parse.source_file().parts().collect();
     // A part whose text the last run lowered, wherever it was then, keeps
     // its items, moved.
+    let change = previous.as_ref().and_then(|p| parse.change_from(&p.text));
     let kept: Vec<Option<&CachedPart>> = parts
         .iter()
-        .map(|part| previous.as_ref()?.part(text, part.span()))
+        .map(|part| previous.as_ref()?.part(text, part.span(), change))
         .collect();
     // The other parts are lowered, taking unchanged models from the parts
     // of the last run that nothing kept (the edited part, usually).
@@ -470,9 +471,11 @@ impl LoweringCache {
     /// The part of the last run with the text of `span` in `text`. Only two
     /// places can hold it: the same offset (a part before the edit), or
     /// the offset moved by the change in the file's length (a part after
-    /// it). The texts are compared, so a part is kept only when its text is
-    /// the same.
-    fn part(&self, text: &str, span: TextRange) -> Option<&CachedPart> {
+    /// it). A part is kept only when its text is the same: `change`, the
+    /// change from the last run's text when the reparse knew it, proves
+    /// that for a part wholly before or after the edit; others are
+    /// compared byte for byte.
+    fn part(&self, text: &str, span: TextRange, change: Option<TextChange>) -> Option<&CachedPart> {
         let wanted = &text[span.start..span.end];
         let grown = text.len() as isize - self.text.len() as isize;
         let at = |start: usize| {
@@ -481,7 +484,15 @@ impl LoweringCache {
                 .binary_search_by_key(&start, |p| p.span.start)
                 .ok()?;
             let part = &self.parts[k];
-            (self.text.get(part.span.start..part.span.end) == Some(wanted)).then_some(part)
+            if part.span.len() != span.len() {
+                return None;
+            }
+            let unchanged = change.is_some_and(|c| {
+                let kept = part.span.start == span.start && span.end <= c.start;
+                kept || (span.start >= c.new_end && part.span.start >= c.old_end)
+            });
+            (unchanged || self.text.get(part.span.start..part.span.end) == Some(wanted))
+                .then_some(part)
         };
         at(span.start).or_else(|| {
             let moved = span.start.checked_add_signed(-grown)?;

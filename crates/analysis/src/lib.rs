@@ -162,6 +162,17 @@ impl Analysis {
         file.text(&self.db)
     }
 
+    /// The change from `old`, an earlier text of `file`, to its text now:
+    /// the one the reparse found when the file was reparsed from `old`,
+    /// else found by comparing the texts.
+    pub fn text_change(
+        &self,
+        file: SourceFile,
+        old: &Arc<str>,
+    ) -> Cancellable<schemalint_syntax::TextChange> {
+        Cancelled::catch(|| db::text_change(&self.db, file, old))
+    }
+
     pub fn line_index(&self, file: SourceFile) -> Cancellable<&LineIndex> {
         Cancelled::catch(|| db::line_index(&self.db, file))
     }

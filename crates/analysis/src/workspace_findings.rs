@@ -28,7 +28,7 @@ use rustc_hash::FxHashMap;
 use schemalint_syntax::{TextChange, TextRange};
 
 use crate::config::Config;
-use crate::db::SourceFile;
+use crate::db::{Db, SourceFile};
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::items::{
     DatasourceItem, EnumItem, FieldItem, Ident, IndexItem, InsertPoint, ModelData, ModelItem,
@@ -76,6 +76,7 @@ impl WorkspaceFindingsCache {
     /// run's moved by the edit; `None` when the rules must run.
     pub(crate) fn moved_to(
         &self,
+        db: &dyn Db,
         config: &Arc<Config>,
         schema: &Schema,
         texts: &[(SourceFile, Arc<str>)],
@@ -92,7 +93,7 @@ impl WorkspaceFindingsCache {
             if file != old_file {
                 return None;
             }
-            let change = (!Arc::ptr_eq(new, old)).then(|| TextChange::between(old, new));
+            let change = (!Arc::ptr_eq(new, old)).then(|| crate::db::text_change(db, *file, old));
             moves.insert(*file, Move(change));
         }
         let move_of = |file: SourceFile| moves.get(&file).copied();

@@ -160,7 +160,14 @@ impl<'a> Round<'a> {
         let Some(uri) = self.uri(file).cloned() else {
             return Ok(None);
         };
-        let mut reuse = old.map(|old| Reuse::new(old, &texts));
+        let mut reuse = match old {
+            Some(old) => Some(Reuse::new(
+                old,
+                &texts,
+                self.analysis.text_change(file, &old.texts[0].1)?,
+            )),
+            None => None,
+        };
         let mut json = String::with_capacity(old.map_or(2, |o| o.json.len()));
         json.push('[');
         let mut spans = Vec::with_capacity(source.len());
@@ -254,9 +261,10 @@ struct Reuse<'o> {
 }
 
 impl<'o> Reuse<'o> {
-    fn new(old: &'o Converted, texts: &[(SourceFile, Arc<str>)]) -> Self {
+    /// `change` is the change from the old round's text of the file to
+    /// its text in `texts`.
+    fn new(old: &'o Converted, texts: &[(SourceFile, Arc<str>)], change: TextChange) -> Self {
         let (file, text) = texts[0].clone();
-        let change = TextChange::between(&old.texts[0].1, &text);
         let same_files = texts[1..]
             .iter()
             .filter(|(f, t)| {
@@ -487,7 +495,12 @@ mod tests {
         let source = Arc::new(vec![base.clone()]);
         let texts = texts_read(&analysis, a, &source);
         let old = round.convert_file(a, source, texts, None).unwrap().unwrap();
-        let same_as = |d: &Diagnostic| Reuse::new(&old, &old.texts).find(d).map(str::to_string);
+        let unchanged = TextChange::none(old.texts[0].1.len());
+        let same_as = |d: &Diagnostic| {
+            Reuse::new(&old, &old.texts, unchanged)
+                .find(d)
+                .map(str::to_string)
+        };
         assert_eq!(
             same_as(&base).as_deref(),
             Some(&old.json[1..old.json.len() - 1])

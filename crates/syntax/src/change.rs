@@ -16,6 +16,17 @@ pub struct TextChange {
 }
 
 impl TextChange {
+    /// No change to a text of `len` bytes: what [`TextChange::between`]
+    /// gives for two equal texts, without comparing them.
+    pub fn none(len: usize) -> TextChange {
+        TextChange {
+            start: len,
+            old_end: len,
+            new_end: len,
+            same_line_count: true,
+        }
+    }
+
     /// The change from `old` to `new`: their longest common prefix, then
     /// the longest common suffix of what is left. Equal texts give an
     /// empty change at their end.
@@ -132,6 +143,7 @@ mod tests {
     #[test]
     fn equal_texts_change_nothing() {
         let change = TextChange::between("abc", "abc");
+        assert_eq!(change, TextChange::none(3));
         assert_eq!((change.start, change.old_end, change.new_end), (3, 3, 3));
         assert_eq!(change.old_offset_at_same_position("abc", 2), Some(2));
     }

@@ -84,6 +84,11 @@ pub struct Parse {
     /// The chunk size the cuts were made for: a reparse at the same size
     /// can reuse them.
     chunk_bytes: usize,
+    /// For a reparse: the text it was made from and the change from it.
+    /// The reference is weak, so nothing reads that text through it, but
+    /// it keeps the text's allocation (one text per edited file), so no
+    /// later text can take its address and pass for it.
+    from: Option<(std::sync::Weak<str>, TextChange)>,
 }
 
 impl std::fmt::Debug for Parse {
@@ -117,6 +122,15 @@ impl Parse {
         &self.errors
     }
 
+    /// The change from `old` to this parse's text, when this parse was
+    /// made by [`reparse`] from a parse of `old` (that very allocation):
+    /// the reparse found it already, and on a large file comparing the two
+    /// texts again costs a scan of megabytes. `None` otherwise.
+    pub fn change_from(&self, old: &Arc<str>) -> Option<TextChange> {
+        let (from, change) = self.from.as_ref()?;
+        std::ptr::addr_eq(from.as_ptr(), Arc::as_ptr(old)).then_some(*change)
+    }
+
     fn new(text: Arc<str>, chunks: Vec<chunks::Chunk>, chunk_bytes: usize) -> Parse {
         let errors = chunks
             .iter()
@@ -127,6 +141,7 @@ impl Parse {
             chunks,
             errors,
             chunk_bytes,
+            from: None,
         }
     }
 }
@@ -238,7 +253,9 @@ pub fn reparse_in_chunks(text: impl Into<Arc<str>>, old: &Parse, chunk_bytes: us
         done.push(reused);
     }
     let parsed = chunks::run(&text, &cuts, done, jobs);
-    Parse::new(text, parsed, chunk_bytes)
+    let mut parse = Parse::new(text, parsed, chunk_bytes);
+    parse.from = Some((Arc::downgrade(&old.text), change));
+    parse
 }
 
 /// The tree-sitter point (row, byte column) of a byte offset.

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use schemalint_syntax::ast::Declaration;
-use schemalint_syntax::{parse, parse_in_chunks, reparse, reparse_in_chunks, Parse};
+use schemalint_syntax::{parse, parse_in_chunks, reparse, reparse_in_chunks, Parse, TextChange};
 
 /// Small enough to cut most corpus schemas into several chunks.
 const SMALL_CHUNKS: usize = 1024;
@@ -137,6 +137,17 @@ fn check_edits(parse_fn: impl Fn(&str) -> Parse, reparse_fn: impl Fn(&str, &Pars
                 "{}: `{what}` reparsed differently from a fresh parse",
                 path.display()
             );
+            // The reparse knows the change from the text it started from,
+            // and from that text alone.
+            assert_eq!(
+                incremental.change_from(old.text()),
+                Some(TextChange::between(old.text(), &new_text)),
+                "{}: `{what}`",
+                path.display()
+            );
+            let copy: std::sync::Arc<str> = old.text().as_ref().into();
+            assert_eq!(incremental.change_from(&copy), None);
+            assert_eq!(fresh.change_from(old.text()), None);
             // A second step from the incremental result, as in an editor.
             let back = reparse_fn(&text, &incremental);
             assert!(
