@@ -251,24 +251,35 @@ pub fn normalize_provider(provider: &str) -> &str {
 pub fn file_items(db: &dyn Db, file: SourceFile) -> Arc<FileItems> {
     let parse = db::parse(db, file);
     let text = parse.text();
-    // New lines written by fixes follow the file's own line ending.
-    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let crlf = nl == "\r\n";
     // An editing session keeps what the last run lowered (see
     // `LoweringCache`). The first run of a file only leaves an empty
     // cache, so a one-shot `check` pays no memory for it; editing
     // sessions fill it on the first edit.
-    let previous = db.take_lowering_cache(file).map(|cache| {
+    let previous = db.take_lowering_cache(file);
+    let change = previous.as_ref().and_then(|p| parse.change_from(&p.text));
+    // New lines written by fixes follow the file's own line ending. A
+    // text without `\r\n` that an edit made from another without one
+    // can only have it where the edit is; only other texts are searched
+    // whole (5 MB per keystroke on a large schema).
+    let crlf = match (&previous, change) {
+        (Some(previous), Some(change)) if !previous.crlf => {
+            let around = change.start.saturating_sub(1)..(change.new_end + 1).min(text.len());
+            text.as_bytes()[around].windows(2).any(|w| w == b"\r\n")
+        }
+        _ => text.contains("\r\n"),
+    };
+    let nl = if crlf { "\r\n" } else { "\n" };
+    let previous = previous.map(|cache| {
         if cache.crlf == crlf {
             cache
         } else {
             LoweringCache::empty(crlf)
         }
     });
-    let parts: Vec<ast::SourceFile<'_>> = parse.source_file().parts().collect();
     // A part whose text the last run lowered, wherever it was then, keeps
-    // its items, moved.
-    let change = previous.as_ref().and_then(|p| parse.change_from(&p.text));
+    // its items, moved. (An emptied cache keeps nothing, whatever the
+    // change.)
+    let parts: Vec<ast::SourceFile<'_>> = parse.source_file().parts().collect();
     let kept: Vec<Option<&CachedPart>> = parts
         .iter()
         .map(|part| previous.as_ref()?.part(text, part.span(), change))

@@ -103,6 +103,24 @@ fn cached_models_equal_a_fresh_lowering() {
                 }
             },
         ];
+        // A `\r` typed before a line break in the middle makes a file with
+        // `\n` endings one with a `\r\n`, whose fixes then write `\r\n`
+        // (and deleting it again, the other way round).
+        let last = steps[2].clone();
+        let crlf = match last[last.len() / 2..].find('\n') {
+            Some(i) if !last.contains("\r\n") => {
+                let at = last.len() / 2 + i;
+                format!("{}\r{}", &last[..at], &last[at..])
+            }
+            _ => last.clone(),
+        };
+        let steps = [
+            steps[0].clone(),
+            steps[1].clone(),
+            last,
+            crlf.clone(),
+            crlf.replacen("\r\n", "\n", 1),
+        ];
         let mut host = AnalysisHost::new();
         let file = host.set_file("schema.prisma", FileKind::Schema, Arc::from(text.as_str()));
         host.analysis().file_items(file).unwrap();
