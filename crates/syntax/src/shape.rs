@@ -1,16 +1,20 @@
-//! A field read as plain data: its name, its type, and its attributes as a
-//! flat list of pieces.
+//! Fields and model bodies read as plain data: a field's name, its type,
+//! and its attributes as a flat list of pieces; a body's fields and block
+//! attributes in order.
 //!
 //! Lowering a large schema was mostly spent walking tree-sitter's tree: a
 //! cursor step costs hundreds of instructions (it climbs through the hidden
-//! nodes that repetitions make), and a field line has a dozen nodes. A
-//! field whose subtree has no error is therefore read from its text in one
-//! scan, which follows the grammar's own token rules; a field with an error
-//! is read from the tree. Both readers fill the same [`FieldShape`], and
-//! `tests/shape.rs` checks that they agree on every field of the corpus and
-//! of a fixture of unusual spellings. The text reader only accepts what it
-//! fully understands: on anything else (a byte the grammar's tokens do not
-//! cover, say) it gives up and the tree is read instead.
+//! nodes that repetitions make), and a field line has several nodes. A
+//! model body without error nodes is therefore read from its text in one
+//! scan, which follows the grammar's own token rules, and so is a field
+//! without one in a body that has errors elsewhere; the rest is read from
+//! the tree. Both readers fill the same [`ModelShape`] and [`FieldShape`],
+//! and `tests/shape.rs` checks that they agree on every field and model of
+//! the corpus and of a fixture of unusual spellings. The text reader only
+//! accepts what it fully understands: on anything else (a byte the
+//! grammar's tokens do not cover, say) it gives up and the tree is read
+//! instead. The syntax errors' walk uses the same scanner to find fields
+//! without a type (`typeless_fields`).
 
 use std::borrow::Cow;
 
