@@ -29,7 +29,7 @@ use crate::db::SourceFile;
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::items::ModelData;
 use crate::rules::{self, Ctx};
-use crate::semantic::{Decl, ModelId};
+use crate::semantic::{Decl, ModelId, Target};
 
 /// The findings of the last run, by model. Holds only the models of that
 /// run, in their order then.
@@ -111,12 +111,13 @@ impl Dep {
         }
     }
 
-    fn is(&self, ctx: &Ctx<'_>, decl: Option<Decl>) -> bool {
-        match (self, decl) {
-            (Dep::Unresolved, None) | (Dep::Enum, Some(Decl::Enum(_))) => true,
-            (Dep::Model(data), Some(Decl::Model(id))) => {
-                Arc::ptr_eq(data, ctx.schema.model(id).data())
-            }
+    /// Whether a field still names what it named: the same model is the
+    /// same allocation, which this dependency holds, so no other model can
+    /// take its address.
+    fn is(&self, target: Target) -> bool {
+        match (self, target) {
+            (Dep::Unresolved, Target::Unresolved) | (Dep::Enum, Target::Enum) => true,
+            (Dep::Model(data), Target::Model(addr)) => crate::semantic::data_addr(data) == addr,
             _ => false,
         }
     }
@@ -200,11 +201,11 @@ pub(crate) fn run(
         }
         let kept = found.map(|k| &previous.entries[k].1).filter(|entry| {
             debug_assert!(Arc::ptr_eq(&entry.data, model.data()));
-            let types = ctx.schema.field_types(id);
-            entry.deps.len() == types.len()
-                && types
+            let targets = ctx.schema.field_targets(id);
+            entry.deps.len() == targets.len()
+                && targets
                     .zip(entry.deps.iter())
-                    .all(|(decl, dep)| dep.is(ctx, decl))
+                    .all(|(target, dep)| dep.is(target))
         });
         if let Some(entry) = kept {
             match &entry.found {

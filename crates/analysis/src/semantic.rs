@@ -28,6 +28,22 @@ pub struct EnumId {
     pub index: usize,
 }
 
+/// What a field's type names, for comparing with an earlier build: a model
+/// by the address of its shared data.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Target {
+    Unresolved,
+    Enum,
+    Model(usize),
+}
+
+/// The address of a model's shared data: equal in two builds exactly when
+/// the model is the same allocation, while something holds that
+/// allocation.
+pub(crate) fn data_addr(data: &Arc<items::ModelData>) -> usize {
+    Arc::as_ptr(data) as usize
+}
+
 /// What a type name resolves to.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum Decl {
@@ -40,6 +56,10 @@ pub struct Schema {
     /// Schema files in workspace order.
     pub schema_files: Vec<SourceFile>,
     pub models: Vec<ModelId>,
+    /// The address of each model's shared data (`ModelItem::data`), by
+    /// position in `models`: what a cache of an earlier build compares its
+    /// models with, without looking each one up.
+    model_addrs: Vec<usize>,
     pub enums: Vec<EnumId>,
     /// Every declaration of each name, in workspace order. Shared with the
     /// previous build when that declared the same names at the same
@@ -110,6 +130,9 @@ impl Schema {
             files,
             schema_files,
             models,
+            // Which allocations the models are, which a move may change;
+            // no rule reads it, and the models are compared below.
+            model_addrs: _,
             enums,
             by_name,
             datasources,
@@ -187,6 +210,19 @@ impl Schema {
         let start = self.type_start[position];
         let types = &self.field_types[start..start + self.model(id).fields.len()];
         types.iter().map(|&t| self.decl(t))
+    }
+
+    /// What each field of `id` names, as [`Schema::field_types`], with a
+    /// model given by the address of its data (see [`data_addr`]).
+    pub(crate) fn field_targets(&self, id: ModelId) -> impl ExactSizeIterator<Item = Target> + '_ {
+        let position = self.files[&id.file].first_model + id.index;
+        let start = self.type_start[position];
+        let types = &self.field_types[start..start + self.model(id).fields.len()];
+        types.iter().map(|&TypeRef(r)| match r {
+            r if r == TypeRef::NONE.0 => Target::Unresolved,
+            r if r & TypeRef::ENUM != 0 => Target::Enum,
+            r => Target::Model(self.model_addrs[r as usize]),
+        })
     }
 
     fn decl(&self, TypeRef(r): TypeRef) -> Option<Decl> {
@@ -380,6 +416,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         files: HashMap::default(),
         schema_files: Vec::new(),
         models: Vec::new(),
+        model_addrs: Vec::new(),
         enums: Vec::new(),
         by_name: Arc::default(),
         datasources: Vec::new(),
@@ -415,6 +452,7 @@ pub fn schema(db: &dyn Db) -> Arc<Schema> {
         let by_path = globs.modules.module_of_file(file.path(db));
         for (index, m) in file_items.models.iter().enumerate() {
             schema.models.push(ModelId { file, index });
+            schema.model_addrs.push(data_addr(m.data()));
             composite.push(m.kind == ModelKind::CompositeType);
             let m = intern(
                 &mut schema.module_names,
