@@ -168,20 +168,42 @@ impl<'a> Round<'a> {
             )),
             None => None,
         };
+        let found: Vec<Option<(usize, &str)>> = source
+            .iter()
+            .map(|d| reuse.as_mut().and_then(|r| r.find(d)))
+            .collect();
+        let reused = found.iter().flatten().count();
+        // Every finding reads as the one at its own place last round (a
+        // keystroke that changes no finding's LSP content, the usual
+        // case): the array is the last one, shared, not built again.
+        if let Some(old) = old {
+            let in_place = found.len() == old.spans.len()
+                && found
+                    .iter()
+                    .enumerate()
+                    .all(|(i, f)| f.is_some_and(|(k, _)| k == i));
+            if in_place {
+                return Ok(Some(Converted {
+                    source,
+                    texts,
+                    rel: self.analysis.path(file).to_string(),
+                    uri,
+                    json: old.json.clone(),
+                    spans: old.spans.clone(),
+                    reused,
+                }));
+            }
+        }
         let mut json = String::with_capacity(old.map_or(2, |o| o.json.len()));
         json.push('[');
         let mut spans = Vec::with_capacity(source.len());
-        let mut reused = 0;
-        for (i, d) in source.iter().enumerate() {
+        for (i, (d, found)) in source.iter().zip(found).enumerate() {
             if i > 0 {
                 json.push(',');
             }
             let start = json.len();
-            match reuse.as_mut().and_then(|r| r.find(d)) {
-                Some(text) => {
-                    json.push_str(text);
-                    reused += 1;
-                }
+            match found {
+                Some((_, text)) => json.push_str(text),
                 None => {
                     let lsp = self.diagnostic(d)?;
                     // Serializing LSP types into memory cannot fail: they
@@ -296,8 +318,9 @@ impl<'o> Reuse<'o> {
         })
     }
 
-    /// The JSON of the old finding with the same LSP content as `d`.
-    fn find(&mut self, d: &Diagnostic) -> Option<&'o str> {
+    /// The old finding with the same LSP content as `d`: its place in the
+    /// old round and its JSON.
+    fn find(&mut self, d: &Diagnostic) -> Option<(usize, &'o str)> {
         let range = self.old_range(self.file, d.range)?;
         let key = |d: &Diagnostic, start: usize| (start, d.rule.code);
         let source = &self.old.source;
@@ -312,19 +335,23 @@ impl<'o> Reuse<'o> {
             .enumerate()
             .take_while(|(_, o)| key(o, o.range.start) == key(d, range.start));
         for (k, old) in candidates {
+            // Kept findings share their texts with the last round's, so
+            // the pointers usually answer (`Arc<str>` compares bytes).
+            let same_text = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b) || a == b;
             let same = old.range == range
                 && old.severity == d.severity
-                && old.message == d.message
+                && same_text(&old.message, &d.message)
                 && old.tags == d.tags
                 && old.related.len() == d.related.len()
                 && old.related.iter().zip(&d.related).all(|(a, b)| {
                     a.file == b.file
-                        && a.message == b.message
+                        && same_text(&a.message, &b.message)
                         && self.old_range(b.file, b.range) == Some(a.range)
                 });
             if same {
-                let span = &self.old.spans[self.cursor + k];
-                return Some(&self.old.json[span.start as usize..span.end as usize]);
+                let at = self.cursor + k;
+                let span = &self.old.spans[at];
+                return Some((at, &self.old.json[span.start as usize..span.end as usize]));
             }
         }
         None
@@ -499,7 +526,7 @@ mod tests {
         let same_as = |d: &Diagnostic| {
             Reuse::new(&old, &old.texts, unchanged)
                 .find(d)
-                .map(str::to_string)
+                .map(|(_, text)| text.to_string())
         };
         assert_eq!(
             same_as(&base).as_deref(),
@@ -544,5 +571,44 @@ mod tests {
         for (what, d) in &changes {
             assert_eq!(same_as(d), None, "a different {what} reused the old JSON");
         }
+    }
+
+    /// The last round's array is shared only when every finding is the
+    /// one at its own place: the same findings in another order are
+    /// written in their new order.
+    #[test]
+    fn the_old_array_is_shared_only_in_place() {
+        let mut host = AnalysisHost::new();
+        let a = host.set_file(
+            "a.prisma",
+            FileKind::Schema,
+            "model A {\n  id Int @id\n  b Int\n}\n".into(),
+        );
+        let analysis = host.analysis();
+        // One rule at one place, twice: both are candidates for each other.
+        let rule = schemalint_analysis::rules::ALL_RULES[0];
+        let first = Diagnostic::new(rule, a, TextRange::new(12, 14), "first");
+        let second = Diagnostic::new(rule, a, TextRange::new(12, 14), "second");
+        let mut round = Round {
+            analysis: &analysis,
+            root: Path::new("/w"),
+            encoding: Encoding::Utf16,
+            uris: FxHashMap::default(),
+        };
+        let convert = |round: &mut Round<'_>, list: Vec<Diagnostic>, old: Option<&Converted>| {
+            let source = Arc::new(list);
+            let texts = texts_read(&analysis, a, &source);
+            round.convert_file(a, source, texts, old).unwrap().unwrap()
+        };
+        let old = convert(&mut round, vec![first.clone(), second.clone()], None);
+        let again = convert(&mut round, vec![first.clone(), second.clone()], Some(&old));
+        assert!(
+            Arc::ptr_eq(&again.json, &old.json),
+            "in place, the array is shared"
+        );
+        let swapped = convert(&mut round, vec![second.clone(), first.clone()], Some(&old));
+        let fresh = convert(&mut round, vec![second, first], None);
+        assert_eq!(swapped.json, fresh.json);
+        assert_eq!(swapped.reused, 2);
     }
 }
