@@ -1,4 +1,4 @@
-//! The fast reader of Prisma's own PostgreSQL DDL must agree with
+//! The fast reader of Prisma's own PostgreSQL and SQLite DDL must agree with
 //! sqlparser on every statement it reads.
 //!
 //! Every `.sql` file of the repository's examples and fixtures, and of the
@@ -40,7 +40,7 @@ fn fast_reader_agrees_with_sqlparser() {
         );
         for range in split_statements(&text) {
             statements += 1;
-            fast += usize::from(read_as_prisma_ddl(&text[range]));
+            fast += usize::from(read_as_prisma_ddl(&text[range], Dialect::Postgres));
         }
     }
     eprintln!("{fast} of {statements} statements read by the fast reader");
@@ -49,6 +49,58 @@ fn fast_reader_agrees_with_sqlparser() {
         assert!(
             fast * 2 > statements,
             "the fast reader read only {fast} of {statements} corpus statements"
+        );
+    }
+}
+
+/// The SQLite migrations of the corpus (those beside a lock file naming
+/// `sqlite`), read both ways as SQLite: the same statements, summaries and
+/// effects. Prisma's table rebuilds (`PRAGMA`, `INSERT INTO "new_T" ...
+/// SELECT ... FROM "T"`) are read by the fast reader there, and only there.
+#[test]
+fn fast_reader_agrees_with_sqlparser_on_sqlite() {
+    let corpus = repo().join("../shared/corpus/apps");
+    let mut locks = Vec::new();
+    files_with_extension(&corpus, "toml", &mut locks);
+    let mut files = Vec::new();
+    for lock in locks
+        .iter()
+        .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("provider = \"sqlite\"")))
+    {
+        files_with_extension(lock.parent().unwrap(), "sql", &mut files);
+    }
+    let (mut statements, mut fast) = (0, 0);
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert_eq!(
+            analyze(&text, Dialect::Sqlite),
+            analyze_with_sqlparser_only(&text, Dialect::Sqlite),
+            "{}",
+            path.display()
+        );
+        for range in split_statements(&text) {
+            statements += 1;
+            fast += usize::from(read_as_prisma_ddl(&text[range], Dialect::Sqlite));
+        }
+    }
+    for sql in [
+        "PRAGMA foreign_keys=OFF",
+        r#"INSERT INTO "new_T" ("a", "b") SELECT "a", "b" FROM "T""#,
+    ] {
+        assert!(read_as_prisma_ddl(sql, Dialect::Sqlite), "{sql}");
+        assert!(!read_as_prisma_ddl(sql, Dialect::Postgres), "{sql}");
+        assert_eq!(
+            analyze(sql, Dialect::Sqlite),
+            analyze_with_sqlparser_only(sql, Dialect::Sqlite),
+            "{sql}"
+        );
+    }
+    eprintln!("{fast} of {statements} SQLite statements read by the fast reader");
+    if corpus.is_dir() {
+        assert!(files.len() > 10, "only {} SQLite migrations", files.len());
+        assert!(
+            fast * 2 > statements,
+            "the fast reader read only {fast} of {statements} SQLite statements"
         );
     }
 }
@@ -81,7 +133,7 @@ fn near_misses_fall_back() {
         r#"ALTER TABLE t ADD COLUMN "a" TEXT"#,
         r#"CREATE TABLE "T" ("d" TIMESTAMP(3) WITH TIME ZONE)"#,
     ] {
-        assert!(!read_as_prisma_ddl(sql), "read: {sql}");
+        assert!(!read_as_prisma_ddl(sql, Dialect::Postgres), "read: {sql}");
         assert_eq!(
             analyze(sql, Dialect::Postgres),
             analyze_with_sqlparser_only(sql, Dialect::Postgres),
@@ -103,7 +155,10 @@ fn near_misses_fall_back() {
         r#"DROP TYPE "Role""#,
         r#"ALTER TABLE "users" ADD COLUMN "plan" "UserPlan" NOT NULL DEFAULT E'PRO', ADD COLUMN "p" TEXT DEFAULT E''"#,
     ] {
-        assert!(read_as_prisma_ddl(sql), "not read: {sql}");
+        assert!(
+            read_as_prisma_ddl(sql, Dialect::Postgres),
+            "not read: {sql}"
+        );
         assert_eq!(
             analyze(sql, Dialect::Postgres),
             analyze_with_sqlparser_only(sql, Dialect::Postgres),

@@ -780,8 +780,8 @@ pub fn analyze_with_sqlparser_only(sql: &str, dialect: Dialect) -> Vec<Statement
 /// Whether the fast reader of Prisma's DDL reads `statement` (one statement
 /// without its `;`), for the same test.
 #[doc(hidden)]
-pub fn read_as_prisma_ddl(statement: &str) -> bool {
-    prisma_ddl::analyze(statement).is_some()
+pub fn read_as_prisma_ddl(statement: &str, dialect: Dialect) -> bool {
+    prisma_ddl::analyze(statement, dialect).is_some()
 }
 
 fn analyze_with(sql: &str, dialect: Dialect, fast: bool) -> Vec<Statement> {
@@ -790,10 +790,10 @@ fn analyze_with(sql: &str, dialect: Dialect, fast: bool) -> Vec<Statement> {
         .into_iter()
         .map(|range| {
             let text = &sql[range.clone()];
-            // Prisma's PostgreSQL DDL has a reader of its own; everything
-            // it does not recognise goes to sqlparser.
-            let quick = (fast && dialect == Dialect::Postgres)
-                .then(|| prisma_ddl::analyze(text))
+            // Prisma's PostgreSQL and SQLite DDL has a reader of its own;
+            // everything it does not recognise goes to sqlparser.
+            let quick = (fast && matches!(dialect, Dialect::Postgres | Dialect::Sqlite))
+                .then(|| prisma_ddl::analyze(text, dialect))
                 .flatten();
             let result = match quick {
                 Some(a) => Ok(a),

@@ -1,18 +1,22 @@
 //! A fast reading of the statements Prisma itself writes into PostgreSQL
-//! migrations.
+//! and SQLite migrations.
 //!
 //! A few shapes make up most of every real migration folder: `CREATE TABLE`,
 //! `CREATE [UNIQUE] INDEX`, `CREATE TYPE ... AS ENUM`, `ALTER TABLE` adding,
 //! dropping or renaming columns and foreign keys, and plain `DROP`s and
-//! renames. sqlparser spent most of its time tokenizing their column
-//! lists, which the analysis never reads. This reader accepts exactly those
+//! renames, and, in SQLite, the `PRAGMA`s and the `INSERT INTO "new_T" ...
+//! SELECT ... FROM "T"` of a table rebuild. sqlparser spent most of its
+//! time tokenizing their column lists, which the analysis never reads.
+//! This reader accepts exactly those
 //! shapes as Prisma spells them, token by token, and gives up (returns
 //! `None`) on anything else, so sqlparser still reads every statement that is
 //! hand-written, unusual or broken. Where it answers, the answer must be the
 //! one sqlparser's path gives: `tests/sql_fast_path.rs` compares the two on
 //! every migration of the corpus.
 
-use super::{dq, truncate_chars, Analysis, DbObject, Effect, ObjectKind, ObjectName, SUMMARY_MAX};
+use super::{
+    dq, truncate_chars, Analysis, DbObject, Dialect, Effect, ObjectKind, ObjectName, SUMMARY_MAX,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Tok<'a> {
@@ -80,7 +84,7 @@ fn tokens(text: &str) -> Option<Vec<Tok<'_>>> {
                 }
                 out.push(Tok::Word(&text[start..i]));
             }
-            b'(' | b')' | b',' | b'.' | b'[' | b']' | b':' => {
+            b'(' | b')' | b',' | b'.' | b'[' | b']' | b':' | b'=' => {
                 out.push(Tok::Punct(c));
                 i += 1;
             }
@@ -312,10 +316,15 @@ impl<'a> Reader<'_, 'a> {
 
 /// The analysis of `text`, one statement without its `;`, when it is one
 /// of the shapes above; `None` hands it to sqlparser.
-pub(super) fn analyze(text: &str) -> Option<Analysis> {
+pub(super) fn analyze(text: &str, dialect: Dialect) -> Option<Analysis> {
     let toks = tokens(text)?;
     let mut r = Reader { toks: &toks, at: 0 };
-    let analysis = if r.kw("CREATE") {
+    let sqlite = dialect == Dialect::Sqlite;
+    let analysis = if sqlite && r.kw("INSERT") {
+        insert_select(&mut r)?
+    } else if sqlite && r.kw("PRAGMA") {
+        pragma(&mut r, text)?
+    } else if r.kw("CREATE") {
         if r.kw("TABLE") {
             create_table(&mut r)?
         } else if r.kw("TYPE") {
@@ -336,6 +345,44 @@ pub(super) fn analyze(text: &str) -> Option<Analysis> {
         return None;
     };
     r.done().then_some(analysis)
+}
+
+/// `INSERT INTO "new_T" ("a", "b") SELECT "a", "b" FROM "T"`: how Prisma
+/// copies the rows of a SQLite table it rebuilds. sqlparser's path reads
+/// any `INSERT` as a change of data it does not model, named by its table.
+fn insert_select(r: &mut Reader<'_, '_>) -> Option<Analysis> {
+    r.kw("INTO").then_some(())?;
+    let name = r.name()?;
+    r.punct(b'(').then_some(())?;
+    quoted_list(r)?;
+    r.punct(b')').then_some(())?;
+    r.kw("SELECT").then_some(())?;
+    quoted_list(r)?;
+    r.kw("FROM").then_some(())?;
+    r.name()?;
+    Some(Analysis::other(format!("INSERT INTO {name}")))
+}
+
+/// `"a", "b", ...`: one name at least.
+fn quoted_list(r: &mut Reader<'_, '_>) -> Option<()> {
+    r.quoted()?;
+    while r.punct(b',') {
+        r.quoted()?;
+    }
+    Some(())
+}
+
+/// `PRAGMA foreign_keys=OFF`, `PRAGMA foreign_key_check`: the switches
+/// around Prisma's SQLite table rebuilds. sqlparser's path reads them as
+/// statements it does not model, summarized by their text.
+fn pragma(r: &mut Reader<'_, '_>, text: &str) -> Option<Analysis> {
+    matches!(r.peek(), Some(Tok::Word(_))).then_some(())?;
+    r.at += 1;
+    if r.punct(b'=') {
+        matches!(r.peek(), Some(Tok::Word(_) | Tok::Number)).then_some(())?;
+        r.at += 1;
+    }
+    Some(Analysis::other(super::collapse(text, 60)))
 }
 
 fn create_table(r: &mut Reader<'_, '_>) -> Option<Analysis> {
