@@ -108,7 +108,7 @@ fn collect_in(top: Node<'_>, src: &str, errors: &mut Vec<SyntaxError>, walk: Wal
     // error node is not entered when its text tells which of its fields
     // have no type: stepping the cursor through every field of a large
     // schema cost as much as a tenth of parsing it.
-    let mut typeless = Vec::new();
+    let mut scratch = Vec::new();
     let mut cursor = top.walk();
     loop {
         let node = cursor.node();
@@ -119,22 +119,19 @@ fn collect_in(top: Node<'_>, src: &str, errors: &mut Vec<SyntaxError>, walk: Wal
             errors.push(unexpected(node, src));
         } else {
             let kind = node.kind_id();
-            let missing_type =
+            let typeless =
                 kind == kinds.field_declaration && crate::ast::field_child(node, "type").is_none();
-            if let Some(name) = missing_type
+            if let Some(name) = typeless
                 .then(|| crate::ast::field_child(node, "name"))
                 .flatten()
             {
-                errors.push(SyntaxError {
-                    range: name.range().into(),
-                    message: format!("expected a field type after `{}`", &src[name.byte_range()]),
-                });
+                errors.push(missing_type(name.range().into(), src));
             }
             enter = node.has_error()
                 || (kinds.holds_fields(kind)
                     && !(walk == Walk::TextWhereClean
                         && kinds.is_model(kind)
-                        && typeless_from_text(node, src, &mut typeless, errors)));
+                        && typeless_from_text(node, src, &mut scratch, errors)));
         }
         if enter && cursor.goto_first_child() {
             continue;
@@ -166,14 +163,20 @@ fn typeless_from_text(
     if !crate::shape::typeless_fields(src, body.byte_range(), scratch) {
         return false;
     }
-    errors.extend(scratch.iter().map(|&name| SyntaxError {
+    errors.extend(scratch.iter().map(|&name| missing_type(name, src)));
+    true
+}
+
+/// The error of a field without a type, at its name: the tree holds such
+/// a field without an error node, so both walks report it themselves.
+fn missing_type(name: TextRange, src: &str) -> SyntaxError {
+    SyntaxError {
         range: name,
         message: format!(
             "expected a field type after `{}`",
             &src[name.start..name.end]
         ),
-    }));
-    true
+    }
 }
 
 /// Node kind ids the walk compares, looked up once per process.

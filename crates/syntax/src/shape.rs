@@ -728,14 +728,7 @@ impl<'a> Scanner<'a> {
     /// Whitespace but line breaks, and `//` comments up to their line
     /// break: what may stand between a field's own tokens.
     fn line_trivia(&mut self) {
-        loop {
-            self.skip_while(|b| matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c));
-            if !self.rest().starts_with(b"//") {
-                return;
-            }
-            let line = self.rest();
-            self.pos += memchr::memchr(b'\n', line).unwrap_or(line.len());
-        }
+        self.skip_trivia(|b| matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c));
     }
 
     fn rest(&self) -> &'a [u8] {
@@ -770,8 +763,14 @@ impl<'a> Scanner<'a> {
     /// Whitespace (the grammar's `\s`, here only its ASCII part: a field
     /// with other spaces is read from the tree) and `//` comments.
     fn trivia(&mut self) {
+        self.skip_trivia(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c));
+    }
+
+    /// The bytes `space` accepts and `//` comments, each up to (not past)
+    /// its line break.
+    fn skip_trivia(&mut self, space: impl Fn(u8) -> bool + Copy) {
         loop {
-            self.skip_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c));
+            self.skip_while(space);
             if !self.rest().starts_with(b"//") {
                 return;
             }
