@@ -206,19 +206,20 @@ impl Schema {
 
     /// [`Schema::field_type`] of every field of `id`, in order.
     pub fn field_types(&self, id: ModelId) -> impl ExactSizeIterator<Item = Option<Decl>> + '_ {
-        let position = self.files[&id.file].first_model + id.index;
-        let start = self.type_start[position];
-        let types = &self.field_types[start..start + self.model(id).fields.len()];
-        types.iter().map(|&t| self.decl(t))
+        self.type_refs(id).iter().map(|&t| self.decl(t))
+    }
+
+    /// The resolved types of the fields of `id`, in order.
+    fn type_refs(&self, id: ModelId) -> &[TypeRef] {
+        let entry = &self.files[&id.file];
+        let start = self.type_start[entry.first_model + id.index];
+        &self.field_types[start..start + entry.items.models[id.index].fields.len()]
     }
 
     /// What each field of `id` names, as [`Schema::field_types`], with a
     /// model given by the address of its data (see [`data_addr`]).
     pub(crate) fn field_targets(&self, id: ModelId) -> impl ExactSizeIterator<Item = Target> + '_ {
-        let position = self.files[&id.file].first_model + id.index;
-        let start = self.type_start[position];
-        let types = &self.field_types[start..start + self.model(id).fields.len()];
-        types.iter().map(|&TypeRef(r)| match r {
+        self.type_refs(id).iter().map(|&TypeRef(r)| match r {
             r if r == TypeRef::NONE.0 => Target::Unresolved,
             r if r & TypeRef::ENUM != 0 => Target::Enum,
             r => Target::Model(self.model_addrs[r as usize]),

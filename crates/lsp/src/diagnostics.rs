@@ -176,25 +176,37 @@ impl<'a> Round<'a> {
         // Every finding reads as the one at its own place last round (a
         // keystroke that changes no finding's LSP content, the usual
         // case): the array is the last one, shared, not built again.
-        if let Some(old) = old {
-            let in_place = found.len() == old.spans.len()
+        let in_place = old.filter(|old| {
+            found.len() == old.spans.len()
                 && found
                     .iter()
                     .enumerate()
-                    .all(|(i, f)| f.is_some_and(|(k, _)| k == i));
-            if in_place {
-                return Ok(Some(Converted {
-                    source,
-                    texts,
-                    rel: self.analysis.path(file).to_string(),
-                    uri,
-                    json: old.json.clone(),
-                    spans: old.spans.clone(),
-                    reused,
-                }));
-            }
-        }
-        let mut json = String::with_capacity(old.map_or(2, |o| o.json.len()));
+                    .all(|(i, f)| f.is_some_and(|(k, _)| k == i))
+        });
+        let (json, spans) = match in_place {
+            Some(old) => (old.json.clone(), old.spans.clone()),
+            None => self.write_json(&source, found, old.map_or(2, |o| o.json.len()))?,
+        };
+        Ok(Some(Converted {
+            source,
+            texts,
+            rel: self.analysis.path(file).to_string(),
+            uri,
+            json,
+            spans,
+            reused,
+        }))
+    }
+
+    /// The JSON array of `source`, each finding's text taken from `found`
+    /// where it has one and converted otherwise, with each one's span.
+    fn write_json(
+        &mut self,
+        source: &[Diagnostic],
+        found: Vec<Option<(usize, &str)>>,
+        capacity: usize,
+    ) -> Result<(Arc<str>, Vec<Range<u32>>), schemalint_analysis::Cancelled> {
+        let mut json = String::with_capacity(capacity);
         json.push('[');
         let mut spans = Vec::with_capacity(source.len());
         for (i, (d, found)) in source.iter().zip(found).enumerate() {
@@ -214,15 +226,7 @@ impl<'a> Round<'a> {
             spans.push(start as u32..json.len() as u32);
         }
         json.push(']');
-        Ok(Some(Converted {
-            source,
-            texts,
-            rel: self.analysis.path(file).to_string(),
-            uri,
-            json: json.into(),
-            spans,
-            reused,
-        }))
+        Ok((json.into(), spans))
     }
 
     /// `d` converted to LSP. Related information in a file without a URI
