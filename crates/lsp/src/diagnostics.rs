@@ -73,12 +73,7 @@ pub(crate) fn collect(
     let files = analysis.files();
     let current: FxHashSet<SourceFile> = files.iter().copied().collect();
     converted.retain(|file, _| current.contains(file));
-    let mut round = Round {
-        analysis,
-        root,
-        encoding,
-        uris: FxHashMap::default(),
-    };
+    let mut round = Round::new(analysis, root, encoding);
     for &file in files {
         if !wanted(analysis.path(file)) {
             continue;
@@ -127,6 +122,15 @@ struct Round<'a> {
 }
 
 impl<'a> Round<'a> {
+    fn new(analysis: &'a Analysis, root: &'a Path, encoding: Encoding) -> Self {
+        Round {
+            analysis,
+            root,
+            encoding,
+            uris: FxHashMap::default(),
+        }
+    }
+
     /// The URI of `file`, or `None` when its path has none.
     fn uri(&mut self, file: SourceFile) -> Option<&lsp::Uri> {
         let (analysis, root) = (self.analysis, self.root);
@@ -517,12 +521,7 @@ mod tests {
             TextRange::new(6, 7),
             "the other end",
         );
-        let mut round = Round {
-            analysis: &analysis,
-            root,
-            encoding: Encoding::Utf16,
-            uris: FxHashMap::default(),
-        };
+        let mut round = Round::new(&analysis, root, Encoding::Utf16);
         let source = Arc::new(vec![base.clone()]);
         let texts = texts_read(&analysis, a, &source);
         let old = round.convert_file(a, source, texts, None).unwrap().unwrap();
@@ -593,12 +592,7 @@ mod tests {
         let rule = schemalint_analysis::rules::ALL_RULES[0];
         let first = Diagnostic::new(rule, a, TextRange::new(12, 14), "first");
         let second = Diagnostic::new(rule, a, TextRange::new(12, 14), "second");
-        let mut round = Round {
-            analysis: &analysis,
-            root: Path::new("/w"),
-            encoding: Encoding::Utf16,
-            uris: FxHashMap::default(),
-        };
+        let mut round = Round::new(&analysis, Path::new("/w"), Encoding::Utf16);
         let convert = |round: &mut Round<'_>, list: Vec<Diagnostic>, old: Option<&Converted>| {
             let source = Arc::new(list);
             let texts = texts_read(&analysis, a, &source);
