@@ -35,7 +35,7 @@ impl TextChange {
         let start = common_prefix(old, new);
         let tail = common_suffix(&old[start..], &new[start..]);
         let (old_end, new_end) = (old.len() - tail, new.len() - tail);
-        let breaks = |text: &[u8]| memchr::memchr_iter(b'\n', text).count();
+        let breaks = crate::line_breaks;
         TextChange {
             start,
             old_end,

@@ -147,7 +147,7 @@ fn scan(
         }
         let cut = Cut {
             at,
-            row: last.row + line_breaks(&text[last.at..at]),
+            row: last.row + crate::line_breaks(&text[last.at..at]),
         };
         cuts.push(cut);
         if stop(cut) {
@@ -156,15 +156,6 @@ fn scan(
         last = cut;
         from_byte = start(last);
     }
-}
-
-/// The number of `\n` in `bytes`, counted in blocks small enough for a
-/// byte-sized count, which the compiler turns into vector compares.
-fn line_breaks(bytes: &[u8]) -> usize {
-    bytes
-        .chunks(255)
-        .map(|block| block.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n')) as usize)
-        .sum()
 }
 
 /// What to do for one chunk of the new text.

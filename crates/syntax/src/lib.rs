@@ -273,12 +273,20 @@ pub(crate) fn point_from(
 ) -> tree_sitter::Point {
     let between = &text[from..offset];
     match memchr::memrchr(b'\n', between) {
-        Some(last) => tree_sitter::Point::new(
-            at.row + memchr::memchr_iter(b'\n', between).count(),
-            between.len() - last - 1,
-        ),
+        Some(last) => {
+            tree_sitter::Point::new(at.row + line_breaks(between), between.len() - last - 1)
+        }
         None => tree_sitter::Point::new(at.row, at.column + between.len()),
     }
+}
+
+/// The number of `\n` in `bytes`, counted in blocks small enough for a
+/// byte-sized count, which the compiler turns into vector compares.
+pub(crate) fn line_breaks(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|block| block.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n')) as usize)
+        .sum()
 }
 
 /// The point of `offset` in the text that `chunks` tile: counted from the
