@@ -27,7 +27,7 @@ impl Rng {
 /// it whitespace or a comment, which moves what follows; some of it
 /// syntax, which changes what the rules see), a short span deleted,
 /// another letter in a name, a model documented as an audit model, or a
-/// comment typed at the end of a line.
+/// comment or a stray token typed at the end of a line.
 fn edit(rng: &mut Rng, text: &str) -> String {
     let boundaries: Vec<usize> = (0..=text.len())
         .filter(|&i| text.is_char_boundary(i))
@@ -71,8 +71,12 @@ fn edit(rng: &mut Rng, text: &str) -> String {
             }
         }
         4 => {
+            // A comment, or a stray token half-typed at the end of a line:
+            // a syntax error that leaves the field whole and widens its
+            // range, which no workspace rule may read.
+            const AT_END: [&str; 3] = [" // typed", " /", " %"];
             let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-            out.insert_str(line_end, " // typed");
+            out.insert_str(line_end, AT_END[rng.below(AT_END.len())]);
         }
         _ => {
             let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -101,26 +105,37 @@ fn fresh(files: &[(String, String)]) -> Vec<String> {
     all_diagnostics(&host)
 }
 
-/// Edits `files` `edits` times at random, comparing the session with a
-/// fresh analysis after each edit.
-fn session(name: &str, mut files: Vec<(String, String)>, edits: usize, seed: u64) {
-    let mut host = AnalysisHost::new();
-    for (path, text) in &files {
-        host.set_file(path, FileKind::Schema, Arc::from(text.as_str()));
+/// An editing session over some files, checked against a fresh analysis
+/// after each edit.
+struct Session {
+    name: String,
+    host: AnalysisHost,
+    files: Vec<(String, String)>,
+}
+
+impl Session {
+    fn new(name: &str, files: Vec<(String, String)>) -> Self {
+        let mut host = AnalysisHost::new();
+        for (path, text) in &files {
+            host.set_file(path, FileKind::Schema, Arc::from(text.as_str()));
+        }
+        all_diagnostics(&host);
+        Session {
+            name: name.to_string(),
+            host,
+            files,
+        }
     }
-    all_diagnostics(&host);
-    let mut rng = Rng(seed);
-    for step in 0..edits {
-        let k = rng.below(files.len());
-        let text = edit(&mut rng, &files[k].1);
-        files[k].1 = text;
-        host.set_file(
-            &files[k].0,
-            FileKind::Schema,
-            Arc::from(files[k].1.as_str()),
-        );
-        let session = all_diagnostics(&host);
-        let expected = fresh(&files);
+
+    /// Sets file `k` to `text` and compares the session's findings with a
+    /// fresh analysis; `what` names the edit in a failure.
+    fn edit(&mut self, k: usize, text: String, what: &str) {
+        self.files[k].1 = text;
+        let (path, text) = &self.files[k];
+        self.host
+            .set_file(path, FileKind::Schema, Arc::from(text.as_str()));
+        let session = all_diagnostics(&self.host);
+        let expected = fresh(&self.files);
         if session != expected {
             let first = session
                 .iter()
@@ -128,9 +143,9 @@ fn session(name: &str, mut files: Vec<(String, String)>, edits: usize, seed: u64
                 .position(|(a, b)| a != b)
                 .unwrap_or(session.len().min(expected.len()));
             panic!(
-                "{name}: edit {step} of {} found otherwise than a fresh analysis\n\
+                "{}: {what} of {path} found otherwise than a fresh analysis\n\
                  session ({} findings): {:?}\nfresh ({} findings):   {:?}",
-                files[k].0,
+                self.name,
                 session.len(),
                 session.get(first),
                 expected.len(),
@@ -140,19 +155,60 @@ fn session(name: &str, mut files: Vec<(String, String)>, edits: usize, seed: u64
     }
 }
 
-#[test]
-fn moved_findings_equal_a_fresh_analysis_across_modules() {
+/// Edits `files` `edits` times at random, comparing the session with a
+/// fresh analysis after each edit.
+fn session(name: &str, files: Vec<(String, String)>, edits: usize, seed: u64) {
+    let mut session = Session::new(name, files);
+    let mut rng = Rng(seed);
+    for step in 0..edits {
+        let k = rng.below(session.files.len());
+        let text = edit(&mut rng, &session.files[k].1);
+        session.edit(k, text, &format!("edit {step}"));
+    }
+}
+
+fn lab_platform() -> Vec<(String, String)> {
     let root = repo().join("examples/lab-platform");
-    let files: Vec<(String, String)> = ["src/core", "src/lims", "src/qms"]
+    ["src/core", "src/lims", "src/qms"]
         .iter()
         .map(|dir| {
             let path = format!("{dir}/schema.prisma");
             let text = std::fs::read_to_string(root.join(&path)).unwrap();
             (path, text)
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn moved_findings_equal_a_fresh_analysis_across_modules() {
     for seed in [3, 5, 9] {
-        session("lab-platform", files.clone(), 120, seed);
+        session("lab-platform", lab_platform(), 120, seed);
+    }
+}
+
+/// ` /` typed at the end of every line of the example workspace, one key
+/// at a time, then deleted: the `/` makes a syntax error and its deletion
+/// mends it, as when a comment is typed. The error widens the field's
+/// range past the space typed before it and changes nothing else, which
+/// is why the workspace findings' reuse leaves that range out of its
+/// comparison; a workspace rule that read it would fail here.
+#[test]
+fn a_stray_token_at_each_line_end_keeps_the_workspace_findings() {
+    let mut session = Session::new("lab-platform", lab_platform());
+    for k in 0..session.files.len() {
+        let original = session.files[k].1.clone();
+        let ends: Vec<usize> = original.match_indices('\n').map(|(i, _)| i).collect();
+        for end in ends {
+            let typed = |s: &str| format!("{}{s}{}", &original[..end], &original[end..]);
+            for (text, what) in [
+                (typed(" "), "` ` typed"),
+                (typed(" /"), "`/` typed"),
+                (typed(" "), "`/` deleted"),
+                (original.clone(), "` ` deleted"),
+            ] {
+                session.edit(k, text, &format!("{what} at {end}"));
+            }
+        }
     }
 }
 
