@@ -172,7 +172,11 @@ impl<'a> Round<'a> {
             )),
             None => None,
         };
-        let found: Vec<Option<(usize, &str)>> = source
+        // Only positions in the old array: its bytes are read only if it
+        // must be written again. Slicing it here, for every finding of every
+        // keystroke, read three megabytes of it on a large schema, mostly
+        // from memory, to share it whole after all.
+        let found: Vec<Option<usize>> = source
             .iter()
             .map(|d| reuse.as_mut().and_then(|r| r.find(d)))
             .collect();
@@ -181,15 +185,11 @@ impl<'a> Round<'a> {
         // keystroke that changes no finding's LSP content, the usual
         // case): the array is the last one, shared, not built again.
         let in_place = old.filter(|old| {
-            found.len() == old.spans.len()
-                && found
-                    .iter()
-                    .enumerate()
-                    .all(|(i, f)| f.is_some_and(|(k, _)| k == i))
+            found.len() == old.spans.len() && found.iter().enumerate().all(|(i, f)| *f == Some(i))
         });
         let (json, spans) = match in_place {
             Some(old) => (old.json.clone(), old.spans.clone()),
-            None => self.write_json(&source, found, old.map_or(2, |o| o.json.len()))?,
+            None => self.write_json(&source, &found, old)?,
         };
         Ok(Some(Converted {
             source,
@@ -202,15 +202,16 @@ impl<'a> Round<'a> {
         }))
     }
 
-    /// The JSON array of `source`, each finding's text taken from `found`
-    /// where it has one and converted otherwise, with each one's span.
+    /// The JSON array of `source`, each finding's text taken from the one
+    /// of `old` that `found` names where it names one and converted
+    /// otherwise, with each one's span.
     fn write_json(
         &mut self,
         source: &[Diagnostic],
-        found: Vec<Option<(usize, &str)>>,
-        capacity: usize,
+        found: &[Option<usize>],
+        old: Option<&Converted>,
     ) -> Result<(Arc<str>, Vec<Range<u32>>), schemalint_analysis::Cancelled> {
-        let mut json = String::with_capacity(capacity);
+        let mut json = String::with_capacity(old.map_or(2, |o| o.json.len()));
         json.push('[');
         let mut spans = Vec::with_capacity(source.len());
         for (i, (d, found)) in source.iter().zip(found).enumerate() {
@@ -218,8 +219,8 @@ impl<'a> Round<'a> {
                 json.push(',');
             }
             let start = json.len();
-            match found {
-                Some((_, text)) => json.push_str(text),
+            match old.zip(*found) {
+                Some((old, k)) => json.push_str(old.json_of(k)),
                 None => {
                     let lsp = self.diagnostic(d)?;
                     // Serializing LSP types into memory cannot fail: they
@@ -258,6 +259,12 @@ impl<'a> Round<'a> {
 }
 
 impl Converted {
+    /// The JSON of the `k`th finding.
+    fn json_of(&self, k: usize) -> &str {
+        let span = &self.spans[k];
+        &self.json[span.start as usize..span.end as usize]
+    }
+
     /// Whether a conversion of `source` over `texts` is this one: the same
     /// findings over the same texts.
     fn reads_the_same(
@@ -327,8 +334,8 @@ impl<'o> Reuse<'o> {
     }
 
     /// The old finding with the same LSP content as `d`: its place in the
-    /// old round and its JSON.
-    fn find(&mut self, d: &Diagnostic) -> Option<(usize, &'o str)> {
+    /// old round.
+    fn find(&mut self, d: &Diagnostic) -> Option<usize> {
         let range = self.old_range(self.file, d.range)?;
         let key = |d: &Diagnostic, start: usize| (start, d.rule.code);
         let source = &self.old.source;
@@ -357,9 +364,7 @@ impl<'o> Reuse<'o> {
                         && self.old_range(b.file, b.range) == Some(a.range)
                 });
             if same {
-                let at = self.cursor + k;
-                let span = &self.old.spans[at];
-                return Some((at, &self.old.json[span.start as usize..span.end as usize]));
+                return Some(self.cursor + k);
             }
         }
         None
@@ -529,7 +534,7 @@ mod tests {
         let same_as = |d: &Diagnostic| {
             Reuse::new(&old, &old.texts, unchanged)
                 .find(d)
-                .map(|(_, text)| text.to_string())
+                .map(|k| old.json_of(k).to_string())
         };
         assert_eq!(
             same_as(&base).as_deref(),
