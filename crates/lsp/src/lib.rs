@@ -475,6 +475,12 @@ async fn publish_some(
             return None;
         }
     }
+    if scope == Scope::Open {
+        // Frees what the round before this one replaced, now that this
+        // round's diagnostics are on their way (see `Conversions`).
+        let released = lock(shared).converted.release();
+        drop(released);
+    }
     Some(generation)
 }
 
