@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use schemalint_syntax::TextRange;
 
 use crate::db::SourceFile;
@@ -69,7 +71,11 @@ pub enum Edit {
 pub struct Fix {
     pub title: Arc<str>,
     pub applicability: Applicability,
-    pub edits: Vec<Edit>,
+    /// Inline when there is one, as for every fix of a model rule: a large
+    /// schema's findings are copied on every keystroke (each placed where
+    /// its model now is), and a list on the heap per fix was an
+    /// allocation and a free per finding.
+    pub edits: SmallVec<[Edit; 1]>,
 }
 
 /// Another place that explains a finding.

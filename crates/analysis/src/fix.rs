@@ -196,7 +196,7 @@ mod tests {
         Fix {
             title: format!("replace {start}..{end}").into(),
             applicability: Applicability::Safe,
-            edits: vec![Edit::Replace {
+            edits: smallvec::smallvec![Edit::Replace {
                 file,
                 range: TextRange::new(start, end),
                 content: content.into(),

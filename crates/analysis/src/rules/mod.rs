@@ -136,7 +136,7 @@ pub(crate) fn restrict_fix(file: SourceFile, on_delete: TextRange) -> Fix {
     Fix {
         title: "Change to `onDelete: Restrict`".into(),
         applicability: Applicability::Unsafe,
-        edits: vec![Edit::Replace {
+        edits: smallvec::smallvec![Edit::Replace {
             file,
             range: on_delete,
             content: "Restrict".into(),

@@ -83,7 +83,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
             d = d.with_fix(Fix {
                 title: format!("Add `@@index([{list}])` to `{}`", model.name.name).into(),
                 applicability: Applicability::Safe,
-                edits: vec![Edit::Replace {
+                edits: smallvec::smallvec![Edit::Replace {
                     file: id.file,
                     range: schemalint_syntax::TextRange::empty(model.abs_offset(insert.offset)),
                     content: insert.text(&format!("@@index([{list}])")).into(),

@@ -120,7 +120,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
             .with_fix(Fix {
                 title: format!("Remove `@@index([{}])`", cols.join(", ")).into(),
                 applicability: Applicability::Unsafe,
-                edits: vec![Edit::Replace {
+                edits: smallvec::smallvec![Edit::Replace {
                     file: id.file,
                     range: model.abs(index.line_range),
                     content: "".into(),

@@ -60,7 +60,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
         let Some(modifier) = field.modifier_range.map(|r| model.abs(r)) else {
             continue;
         };
-        let mut edits = vec![Edit::Replace {
+        let mut edits: smallvec::SmallVec<[Edit; 1]> = smallvec::smallvec![Edit::Replace {
             file: id.file,
             range: modifier,
             content: "".into(),

@@ -76,7 +76,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, id: ModelId, out: &mut Vec<Diagnostic>) {
             .with_fix(Fix {
                 title: format!("Add `{attribute}` to `{}`", field.name.name).into(),
                 applicability: Applicability::Safe,
-                edits: vec![Edit::Replace {
+                edits: smallvec::smallvec![Edit::Replace {
                     file: id.file,
                     range: TextRange::empty(model.abs_offset(field.attr_insert)),
                     content: format!(" {attribute}").into(),

@@ -74,7 +74,7 @@ pub(crate) fn check(db: &dyn Db, out: &mut Vec<Diagnostic>) {
             .with_fix(Fix {
                 title: format!("Generate `{path}`").into(),
                 applicability: Applicability::Unsafe,
-                edits: vec![Edit::Create { path, content: sql::generate_down(statements, migrations::dialect(db)).into() }],
+                edits: smallvec::smallvec![Edit::Create { path, content: sql::generate_down(statements, migrations::dialect(db)).into() }],
             }),
         );
     }
