@@ -35,7 +35,7 @@ use crate::semantic::{Decl, ModelId, Target};
 /// run, in their order then.
 pub struct ModelFindingsCache {
     env: Env,
-    entries: Vec<(Key, Entry)>,
+    entries: Vec<(Key, Arc<Entry>)>,
     /// Where each key is in `entries`. Models keep their order, so a run
     /// finds almost every model at or near its old position, reading the
     /// entries in order; this map is built only when a run loses track
@@ -79,8 +79,8 @@ fn key(file: SourceFile, data: &Arc<ModelData>) -> Key {
     (file, Arc::as_ptr(data) as usize)
 }
 
-/// A model's findings and what they were computed from.
-#[derive(Clone)]
+/// A model's findings and what they were computed from. Shared between
+/// runs, so that keeping it costs one count and not one per part.
 pub(crate) struct Entry {
     /// Keeps the data alive, so that its address in the key stays its own.
     data: Arc<ModelData>,
@@ -124,7 +124,7 @@ impl Dep {
 }
 
 impl ModelFindingsCache {
-    pub(crate) fn new(env: Env, entries: Vec<(Key, Entry)>) -> Self {
+    pub(crate) fn new(env: Env, entries: Vec<(Key, Arc<Entry>)>) -> Self {
         ModelFindingsCache {
             env,
             entries,
@@ -174,8 +174,12 @@ pub(crate) fn run(
     models: &[ModelId],
     previous: Option<&ModelFindingsCache>,
     out: &mut Vec<Diagnostic>,
-) -> Vec<(Key, Entry)> {
-    let mut next = Vec::new();
+) -> Vec<(Key, Arc<Entry>)> {
+    let mut next = Vec::with_capacity(if previous.is_some() { models.len() } else { 0 });
+    // Room for a finding per model, a little more than the 10,000-model
+    // benchmark schema has: grown by doubling, the list was copied several
+    // times per keystroke.
+    out.reserve(models.len());
     // How far the models have moved from their old positions, as of the
     // last one found; and how many in a row were not found near where
     // they were expected. One such model is the edited one; a second in a
@@ -224,7 +228,7 @@ pub(crate) fn run(
             "a model rule reached outside model `{}`",
             model.name.name
         );
-        let entry = Entry {
+        let entry = Arc::new(Entry {
             data: model.data().clone(),
             deps: ctx
                 .schema
@@ -232,7 +236,7 @@ pub(crate) fn run(
                 .map(|decl| Dep::of(ctx, decl))
                 .collect(),
             found: inside.then(|| found.iter().map(|d| shifted(d, model.base(), 0)).collect()),
-        };
+        });
         // Computed now, so already where the model is.
         out.append(&mut found);
         next.push((key, entry));
