@@ -28,9 +28,10 @@ pub struct Applied {
 
 /// Applies `fixes` to the texts that `text_of` gives. A fix applies whole
 /// or not at all. It is skipped when one of its edits overlaps an earlier
-/// fix's (a second run picks it up) or does not fit the text it edits (a
-/// range past the end or inside a character: the text changed after the
-/// fix was computed), so `applied` counts only fixes that took effect.
+/// fix's (`check --fix` applies it in its next pass, after checking again)
+/// or does not fit the text it edits (a range past the end or inside a
+/// character: the text changed after the fix was computed), so `applied`
+/// counts only fixes that took effect.
 pub fn apply(fixes: &[&Fix], text_of: impl Fn(SourceFile) -> String) -> Applied {
     let mut out = Applied::default();
     let mut texts: HashMap<SourceFile, String> = HashMap::new();

@@ -190,92 +190,158 @@ fn check_project(project: &Project, args: &CheckArgs, report: &mut Report) -> bo
     !problems.is_empty()
 }
 
-/// Applies the selected fixes: writes them atomically (or prints a diff),
-/// drops any fix that would add a syntax error, and updates `host` so the
-/// report that follows is the re-check.
+/// How many times `--fix` applies fixes and checks again. One pass cannot
+/// place two fixes that insert at the same place (two `@@index` lines for
+/// one model), so it skips the second; the re-check finds it again and the
+/// next pass applies it. The limit stops fixes that would undo each other
+/// forever, as Ruff's does.
+const MAX_FIX_PASSES: usize = 10;
+
+/// A file that `--fix` changed or created, and its text before the first
+/// pass (`None` for a created file).
+struct Touched {
+    rel: String,
+    kind: FileKind,
+    original: Option<Arc<str>>,
+}
+
+/// Applies the selected fixes, in passes (see [`MAX_FIX_PASSES`]), to the
+/// texts in `host`; then writes each changed file once, atomically (or
+/// prints a diff), and leaves `host` holding what is on disk, so the
+/// report that follows is the re-check. Any fix that would add a syntax
+/// error is dropped.
 fn apply_fixes(project: &Project, host: &mut AnalysisHost, args: &CheckArgs) {
-    let analysis = host.analysis();
-    let diagnostics: Vec<Diagnostic> = analysis.all_diagnostics().expect("no concurrent edits");
-    let fixes: Vec<_> = diagnostics
-        .iter()
-        .filter(|d| selected(args, d.rule))
-        .filter_map(|d| d.fix.as_ref())
-        .filter(|f| f.applicability == Applicability::Safe || args.unsafe_fixes)
-        .collect();
-    if fixes.is_empty() {
-        return;
-    }
-    let applied = fix::apply_checked(
-        &fixes,
-        |f| analysis.text(f).to_string(),
-        |f| analysis.kind(f) == FileKind::Schema,
-    );
-    for &i in &applied.dropped {
-        eprintln!(
-            "warning: fix dropped, it would introduce a syntax error: {}",
-            fixes[i].title
-        );
-    }
-    let mut written = 0;
-    let mut updates = Vec::new();
-    for (file, new_text) in &applied.changed {
-        let rel = analysis.path(*file).to_string();
-        let old_text = analysis.text(*file);
-        let path = project.root.join(&rel);
-        if args.diff {
-            print_diff(&display(&path), old_text, new_text);
-        } else if let Err(e) = write_atomically(&path, new_text) {
-            eprintln!("error: cannot write `{}`: {e}", display(&path));
-            continue;
+    let mut touched: Vec<Touched> = Vec::new();
+    let mut applied_count = 0;
+    let mut passes = 0;
+    let mut warned = std::collections::HashSet::new();
+    while passes < MAX_FIX_PASSES {
+        let analysis = host.analysis();
+        let diagnostics: Vec<Diagnostic> = analysis.all_diagnostics().expect("no concurrent edits");
+        let fixes: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| selected(args, d.rule))
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| f.applicability == Applicability::Safe || args.unsafe_fixes)
+            .collect();
+        if fixes.is_empty() {
+            break;
         }
-        written += 1;
-        updates.push((rel, analysis.kind(*file), new_text.clone()));
-    }
-    for (rel, content) in &applied.created {
-        let path = project.root.join(rel);
-        if args.diff {
-            print_diff(&display(&path), "", content);
-        } else {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut f) => {
-                    if let Err(e) = f.write_all(content.as_bytes()) {
-                        eprintln!("error: cannot write `{}`: {e}", display(&path));
-                        continue;
-                    }
-                }
-                Err(e) => {
-                    eprintln!("error: cannot create `{}`: {e}", display(&path));
-                    continue;
-                }
+        let applied = fix::apply_checked(
+            &fixes,
+            |f| analysis.text(f).to_string(),
+            |f| analysis.kind(f) == FileKind::Schema,
+        );
+        for &i in &applied.dropped {
+            // A dropped fix is found again by every later pass.
+            if warned.insert(fixes[i].title.clone()) {
+                eprintln!(
+                    "warning: fix dropped, it would introduce a syntax error: {}",
+                    fixes[i].title
+                );
             }
         }
-        written += 1;
-        let name = rel.rsplit('/').next().unwrap_or(rel);
-        let kind = if name == "migration.sql" {
-            FileKind::Migration
-        } else {
-            FileKind::Down
-        };
-        updates.push((rel.clone(), kind, content.clone()));
-    }
-    if !args.diff {
+        if applied.applied.is_empty() {
+            break;
+        }
+        passes += 1;
+        applied_count += applied.applied.len();
+        let mut updates = Vec::new();
+        for (file, new_text) in applied.changed {
+            let rel = analysis.path(file).to_string();
+            if !touched.iter().any(|t| t.rel == rel) {
+                touched.push(Touched {
+                    rel: rel.clone(),
+                    kind: analysis.kind(file),
+                    original: Some(analysis.text(file).clone()),
+                });
+            }
+            updates.push((rel, analysis.kind(file), new_text));
+        }
+        for (rel, content) in applied.created {
+            let name = rel.rsplit('/').next().unwrap_or(&rel);
+            let kind = if name == "migration.sql" {
+                FileKind::Migration
+            } else {
+                FileKind::Down
+            };
+            if !touched.iter().any(|t| t.rel == rel) {
+                touched.push(Touched {
+                    rel: rel.clone(),
+                    kind,
+                    original: None,
+                });
+            }
+            updates.push((rel, kind, content));
+        }
+        let skipped = !applied.skipped.is_empty();
         // Salsa waits for every snapshot to be dropped before it applies a
         // change, so let go of ours first.
         drop(analysis);
         for (rel, kind, text) in updates {
             host.set_file(&rel, kind, Arc::from(text));
         }
+        if !skipped {
+            break;
+        }
+    }
+
+    let fixed: Vec<Option<Arc<str>>> = {
+        let analysis = host.analysis();
+        touched
+            .iter()
+            .map(|t| host.file(&t.rel).map(|f| analysis.text(f).clone()))
+            .collect()
+    };
+    let mut written = 0;
+    for (t, fixed) in touched.iter().zip(fixed) {
+        let path = project.root.join(&t.rel);
+        let Some(fixed) = fixed else {
+            continue;
+        };
+        let done = if args.diff {
+            print_diff(&display(&path), t.original.as_deref().unwrap_or(""), &fixed);
+            false
+        } else {
+            match write_fixed(&path, t.original.is_some(), &fixed) {
+                Ok(()) => true,
+                Err(e) => {
+                    eprintln!("error: cannot write `{}`: {e}", display(&path));
+                    false
+                }
+            }
+        };
+        if done {
+            written += 1;
+            continue;
+        }
+        // Not written: the re-check reads what is on disk.
+        match &t.original {
+            Some(text) => {
+                host.set_file(&t.rel, t.kind, text.clone());
+            }
+            None => host.remove_file(&t.rel),
+        }
+    }
+    if !args.diff {
         eprintln!(
-            "Applied {} of {} fixes ({} files written); the report below is the re-check.",
-            applied.applied.len(),
-            fixes.len(),
-            written
+            "Applied {applied_count} fixes in {passes} pass{} ({written} files written); the report below is the re-check.",
+            if passes == 1 { "" } else { "es" }
         );
     }
+}
+
+/// Writes a fixed file: an existing one atomically, a new one only if it
+/// still does not exist.
+fn write_fixed(path: &Path, exists: bool, text: &str) -> std::io::Result<()> {
+    if exists {
+        return write_atomically(path, text);
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())
 }
 
 fn print_diff(path: &str, old: &str, new: &str) {

@@ -186,6 +186,56 @@ fn fix_writes_safe_fixes_and_rechecks() {
     );
 }
 
+/// Two fixes that insert at one place (two `@@index` lines for `Child`):
+/// one pass applies the first and skips the second, and the next pass,
+/// after the re-check, applies it, so one `--fix` leaves no finding.
+#[test]
+fn fix_applies_fixes_at_one_place_in_passes() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fixes-at-one-place");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture, dir.path());
+    let before = std::fs::read_to_string(dir.path().join("schema.prisma")).unwrap();
+
+    let o = run(dir.path(), &["check", "--diff"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("+  @@index([firstId])\n+  @@index([secondId])"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("schema.prisma")).unwrap(),
+        before,
+        "--diff writes nothing"
+    );
+    assert!(
+        out.contains("Found 2 findings"),
+        "the report is of the file on disk: {out}"
+    );
+
+    let o = run(dir.path(), &["check", "--fix", "--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(codes(&json).is_empty(), "{:?}", codes(&json));
+    let after = std::fs::read_to_string(dir.path().join("schema.prisma")).unwrap();
+    assert_eq!(
+        after,
+        before.replace(
+            "references: [id])\n}",
+            "references: [id])\n\n  @@index([firstId])\n  @@index([secondId])\n}"
+        )
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("Applied 2 fixes in 2 passes (1 files written)"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn diff_shows_fixes_without_writing() {
     let dir = tempfile::tempdir().unwrap();
