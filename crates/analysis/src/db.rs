@@ -59,6 +59,12 @@ pub trait Db: salsa::Database {
 
     fn set_last_parse(&self, file: SourceFile, parse: &Parse);
 
+    /// The most recent line index of `file` and the text it indexes. Only
+    /// [`line_index`] uses it, as the starting point of an edited index.
+    fn last_line_index(&self, file: SourceFile) -> Option<(Arc<str>, Arc<LineIndex>)>;
+
+    fn set_last_line_index(&self, file: SourceFile, text: Arc<str>, index: Arc<LineIndex>);
+
     /// The models [`crate::items::file_items`] lowered last time for `file`,
     /// taken out; `None` when it never ran for the file.
     fn take_lowering_cache(&self, file: SourceFile) -> Option<LoweringCache>;
@@ -94,6 +100,10 @@ pub struct RootDatabase {
     /// holds trees the memo tables hold anyway, so it costs no memory of
     /// its own.
     last_parses: Arc<Mutex<FxHashMap<SourceFile, Parse>>>,
+    /// The latest line index of each file, with its text. The index is the
+    /// memo table's; the text may outlive the file's current one until the
+    /// next index of the file is asked for.
+    last_line_indexes: Arc<Mutex<FxHashMap<SourceFile, (Arc<str>, Arc<LineIndex>)>>>,
     /// Lowered models by text, for the same reason.
     lowering_caches: Arc<Mutex<FxHashMap<SourceFile, LoweringCache>>>,
     /// The model rules' findings by model, for the same reason.
@@ -114,6 +124,7 @@ impl RootDatabase {
             storage: salsa::Storage::new(on_event),
             workspace: None,
             last_parses: Arc::default(),
+            last_line_indexes: Arc::default(),
             lowering_caches: Arc::default(),
             model_findings: Arc::default(),
             workspace_findings: Arc::default(),
@@ -147,6 +158,14 @@ impl Db for RootDatabase {
 
     fn set_last_parse(&self, file: SourceFile, parse: &Parse) {
         lock(&self.last_parses).insert(file, parse.clone());
+    }
+
+    fn last_line_index(&self, file: SourceFile) -> Option<(Arc<str>, Arc<LineIndex>)> {
+        lock(&self.last_line_indexes).get(&file).cloned()
+    }
+
+    fn set_last_line_index(&self, file: SourceFile, text: Arc<str>, index: Arc<LineIndex>) {
+        lock(&self.last_line_indexes).insert(file, (text, index));
     }
 
     fn take_lowering_cache(&self, file: SourceFile) -> Option<LoweringCache> {
@@ -186,6 +205,7 @@ impl RootDatabase {
     /// Forgets the tree of a file that left the workspace.
     pub(crate) fn forget_parse(&self, file: SourceFile) {
         lock(&self.last_parses).remove(&file);
+        lock(&self.last_line_indexes).remove(&file);
         lock(&self.lowering_caches).remove(&file);
     }
 }
@@ -228,7 +248,28 @@ pub fn text_change(db: &dyn Db, file: SourceFile, old: &Arc<str>) -> TextChange 
         .unwrap_or_else(|| TextChange::between(old, new))
 }
 
+/// The line index of `file`. Built from the last one, through the edit
+/// between their texts, when there is one: an untracked read, as in
+/// [`parse`], because the result is the index of the text alone
+/// (`LineIndex::edited` equals `LineIndex::new`, tested in the syntax
+/// crate).
 #[salsa::tracked(returns(ref))]
-pub fn line_index(db: &dyn Db, file: SourceFile) -> LineIndex {
-    LineIndex::new(file.text(db))
+pub fn line_index(db: &dyn Db, file: SourceFile) -> Arc<LineIndex> {
+    let text = file.text(db);
+    let index = match db.last_line_index(file) {
+        Some((old_text, old)) if Arc::ptr_eq(&old_text, text) => old,
+        Some((old_text, old)) => {
+            // A schema's reparse has found the edit already; other files
+            // are compared.
+            let change = if file.kind(db) == FileKind::Schema {
+                text_change(db, file, &old_text)
+            } else {
+                TextChange::between(&old_text, text)
+            };
+            Arc::new(old.edited(text, &change))
+        }
+        None => Arc::new(LineIndex::new(text)),
+    };
+    db.set_last_line_index(file, text.clone(), index.clone());
+    index
 }

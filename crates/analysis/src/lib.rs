@@ -174,7 +174,7 @@ impl Analysis {
     }
 
     pub fn line_index(&self, file: SourceFile) -> Cancellable<&LineIndex> {
-        Cancelled::catch(|| db::line_index(&self.db, file))
+        Cancelled::catch(|| &**db::line_index(&self.db, file))
     }
 
     /// Runs the per-file work that does not depend on other files (parsing

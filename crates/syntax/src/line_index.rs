@@ -1,6 +1,6 @@
 //! Conversions between byte offsets and line/column positions.
 
-use crate::TextRange;
+use crate::{TextChange, TextRange};
 
 /// A zero-based line and column. The column unit depends on the method
 /// that produced it: characters, UTF-16 code units or bytes.
@@ -29,6 +29,37 @@ impl LineIndex {
         LineIndex {
             line_starts,
             len: text.len(),
+        }
+    }
+
+    /// The index of `new`, a text that `change` made from this index's
+    /// text: the line starts before the change are kept, those in the
+    /// replaced span are found again in its replacement, and those after it
+    /// are moved by the difference in length. The same as
+    /// [`LineIndex::new`] on `new`, without reading all of it: the editor
+    /// needs an index after every keystroke that adds a finding, and
+    /// finding the quarter million line breaks of a 5 MB schema took
+    /// 1.4 ms.
+    pub fn edited(&self, new: &str, change: &TextChange) -> LineIndex {
+        // A line start `s` follows the break at `s - 1`: kept when that
+        // break is before the change, moved when it is at or after the
+        // old span's end.
+        let before = self.line_starts.partition_point(|&s| s <= change.start);
+        let after = self.line_starts.partition_point(|&s| s <= change.old_end);
+        let inserted = &new.as_bytes()[change.start..change.new_end];
+        let mut line_starts = Vec::with_capacity(
+            before + crate::line_breaks(inserted) + self.line_starts.len() - after,
+        );
+        line_starts.extend_from_slice(&self.line_starts[..before]);
+        line_starts.extend(memchr::memchr_iter(b'\n', inserted).map(|i| change.start + i + 1));
+        line_starts.extend(
+            self.line_starts[after..]
+                .iter()
+                .map(|&s| s - change.old_end + change.new_end),
+        );
+        LineIndex {
+            line_starts,
+            len: new.len(),
         }
     }
 
@@ -134,6 +165,46 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An edited index equals a fresh one after random edits that add and
+    /// remove line breaks anywhere, at the ends of the text included.
+    #[test]
+    fn an_edited_index_equals_a_fresh_one() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut below = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n.max(1) as u64) as usize
+        };
+        let mut text = String::from("model A {\n  id Int @id\n}\n\nenum E {\n  X\n}\n");
+        let mut index = LineIndex::new(&text);
+        for step in 0..2000 {
+            let boundary = |mut i: usize| {
+                while !text.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            };
+            let start = boundary(below(text.len() + 1));
+            let end = boundary((start + below(6)).min(text.len()));
+            const PIECES: [&str; 6] = ["\n", "ab", "\r\n", "\n\nx", "", "é"];
+            let piece = PIECES[below(PIECES.len())];
+            let mut new = text.clone();
+            new.replace_range(start..end, piece);
+            if new.len() > 400 {
+                new = new.chars().take(100).collect();
+            }
+            let change = TextChange::between(&text, &new);
+            let edited = index.edited(&new, &change);
+            assert_eq!(
+                edited,
+                LineIndex::new(&new),
+                "step {step}: {text:?} -> {new:?}"
+            );
+            (text, index) = (new, edited);
+        }
+    }
 
     #[test]
     fn columns_in_each_unit() {
