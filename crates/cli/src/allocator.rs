@@ -39,32 +39,74 @@ pub(crate) fn init() {
     }
 }
 
-/// Lets jemalloc return freed memory to the system from a thread of its
-/// own, for the language server. Otherwise the thread that frees does it,
-/// in the middle of a keystroke's work: on a 10,000-model schema each edit
-/// frees a previous revision of several megabytes, and moving that off the
-/// edit's path took the median edit-to-diagnostics time from 32 to 27 ms
-/// and the 95th percentile from 48 to 36 ms (`docs/benchmarks.md`). `check`
-/// exits before memory would be returned, so it does without the thread.
-pub(crate) fn purge_in_background() {
+/// Keeps the memory the language server frees for its next edits, instead
+/// of returning it to the system as it ages. Each keystroke on a large
+/// schema frees the previous revision's texts, trees and findings and
+/// allocates as much again; when jemalloc had returned those pages in the
+/// meantime, the kernel had to hand out and zero fresh ones, a page fault
+/// per 4 KB. On a 10,000-model schema that was 445 faults per keystroke,
+/// and 62 without the returning; the keystroke that makes a syntax error,
+/// which writes a new 3 MB diagnostics array, went from a median of
+/// 13-15 ms to 11.5 ms (`docs/benchmarks.md`). The memory goes back once
+/// typing stops: the server calls [`purge`] when it is idle. `check` exits
+/// before memory would be returned, so it does without this.
+pub(crate) fn keep_freed_memory() {
     #[cfg(unix)]
     #[allow(unsafe_code)]
-    // SAFETY: `background_thread` is a documented jemalloc control that
-    // takes a `bool`; the pointer and size passed are those of a `bool`
-    // that outlives the call, and nothing is read back.
+    // SAFETY: `arenas.narenas` is a documented jemalloc control that reads
+    // an `unsigned`, and `arenas.dirty_decay_ms` and
+    // `arena.<i>.dirty_decay_ms` write an `ssize_t`; the pointers and sizes
+    // passed are those of such values, which outlive the calls.
     unsafe {
-        let mut on = true;
-        let status = tikv_jemalloc_sys::mallctl(
-            c"background_thread".as_ptr(),
+        let never: isize = -1;
+        let set = |name: &std::ffi::CStr| {
+            tikv_jemalloc_sys::mallctl(
+                name.as_ptr(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                (&raw const never).cast_mut().cast(),
+                std::mem::size_of::<isize>(),
+            )
+        };
+        // Arenas created from now on, then those that exist already (an
+        // arena not yet in use refuses, which is fine: it will be created
+        // with the new default).
+        let status = set(c"arenas.dirty_decay_ms");
+        let mut arenas: u32 = 0;
+        let mut len = std::mem::size_of::<u32>();
+        tikv_jemalloc_sys::mallctl(
+            c"arenas.narenas".as_ptr(),
+            (&raw mut arenas).cast(),
+            &raw mut len,
             std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            (&raw mut on).cast(),
-            std::mem::size_of::<bool>(),
+            0,
         );
-        // Without the thread the server works as before, only with the
-        // purging on its own path; that is no reason to stop it.
-        if status != 0 {
-            eprintln!("schemalint: jemalloc's background thread is unavailable ({status})");
+        for i in 0..arenas {
+            if let Ok(name) = std::ffi::CString::new(format!("arena.{i}.dirty_decay_ms")) {
+                set(&name);
+            }
         }
+        // Without it the server works as before, with the page faults.
+        if status != 0 {
+            eprintln!("schemalint: cannot keep freed memory for reuse ({status})");
+        }
+    }
+}
+
+/// Returns the memory freed and kept since [`keep_freed_memory`] to the
+/// system. Called by the language server once typing has stopped.
+pub(crate) fn purge() {
+    #[cfg(unix)]
+    #[allow(unsafe_code)]
+    // SAFETY: `arena.<i>.purge` is a documented jemalloc control that takes
+    // no value; 4096 is `MALLCTL_ARENAS_ALL`, every arena.
+    unsafe {
+        tikv_jemalloc_sys::mallctl(
+            c"arena.4096.purge".as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            0,
+        );
     }
 }

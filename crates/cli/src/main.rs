@@ -96,13 +96,13 @@ fn main() -> ExitCode {
         }
         Command::Explain { rule } => explain(&rule),
         Command::Lsp => {
-            allocator::purge_in_background();
+            allocator::keep_freed_memory();
             match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
             {
                 Ok(runtime) => {
-                    runtime.block_on(schemalint_lsp::run_stdio());
+                    runtime.block_on(schemalint_lsp::run_stdio(allocator::purge));
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -37,13 +37,17 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    session(input, |queue| framing::write_frames(queue, output)).await;
+    session(input, |queue| framing::write_frames(queue, output), None).await;
 }
 
 /// [`serve`], with `write` writing the queue of outgoing frames (see
-/// `framing`) to the client.
-async fn session<I, W>(input: I, write: impl FnOnce(mpsc::Receiver<framing::Outgoing>) -> W)
-where
+/// `framing`) to the client, and `on_idle` called when the server is idle
+/// (see [`run_stdio`]).
+async fn session<I, W>(
+    input: I,
+    write: impl FnOnce(mpsc::Receiver<framing::Outgoing>) -> W,
+    on_idle: Option<fn()>,
+) where
     I: tokio::io::AsyncRead + Unpin,
     W: std::future::Future<Output = std::io::Result<()>>,
 {
@@ -51,8 +55,9 @@ where
     // `framing`): the server's own messages and the publisher's.
     let (outbox, queue) = framing::queue();
     let publisher_outbox = outbox.clone();
-    let builder = LspService::build(move |client| Backend::new(client, publisher_outbox.clone()))
-        .custom_method(framing::INVALID_MESSAGE, Backend::invalid_message);
+    let builder =
+        LspService::build(move |client| Backend::new(client, publisher_outbox.clone(), on_idle))
+            .custom_method(framing::INVALID_MESSAGE, Backend::invalid_message);
     // Unit tests add a request that panics, to check that a panic fails
     // that request only. The server proper has no such request.
     #[cfg(test)]
@@ -96,7 +101,11 @@ where
 /// tokio reads it with a blocking read that cannot be cancelled, so after
 /// `exit` the runtime's shutdown would wait for a client that keeps stdin
 /// open. The plain thread is left behind and ends with the process.
-pub async fn run_stdio() {
+///
+/// `on_idle` runs, on a thread of its own, once everything is published
+/// and no change has arrived for five seconds: the binary returns the
+/// memory it kept for the next keystrokes to the system there.
+pub async fn run_stdio(on_idle: fn()) {
     use std::io::Read;
     use tokio::io::AsyncWriteExt;
     widen_stdout_pipe();
@@ -128,13 +137,17 @@ pub async fn run_stdio() {
     // of its own and hands it to such a thread anyway, which for the
     // megabytes a keystroke on a large schema publishes cost a copy and a
     // hand-off per 2 MB (`docs/benchmarks.md`).
-    session(input, |queue| async move {
-        tokio::task::spawn_blocking(move || {
-            framing::write_frames_blocking(queue, std::io::stdout())
-        })
-        .await
-        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
-    })
+    session(
+        input,
+        |queue| async move {
+            tokio::task::spawn_blocking(move || {
+                framing::write_frames_blocking(queue, std::io::stdout())
+            })
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+        },
+        Some(on_idle),
+    )
     .await;
 }
 
@@ -190,13 +203,15 @@ struct Backend {
     /// that task, so rounds never interleave and none is lost when a
     /// handler's future ends early.
     changed: Arc<tokio::sync::Notify>,
+    on_idle: Option<fn()>,
 }
 
 impl Backend {
-    fn new(client: Client, outbox: framing::Outbox) -> Self {
+    fn new(client: Client, outbox: framing::Outbox, on_idle: Option<fn()>) -> Self {
         Backend {
             client,
             outbox,
+            on_idle,
             changed: Arc::new(tokio::sync::Notify::new()),
             state: Arc::new(Mutex::new(State {
                 root: None,
@@ -303,16 +318,27 @@ struct At {
 /// (and, on a small machine, with the editor reading the last one's).
 const REST_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
 
+/// How long the server must have nothing to do before it calls its idle
+/// hook (see [`run_stdio`]). Long enough that a pause between words does
+/// not count, so the memory kept for the next keystrokes is returned only
+/// when typing has stopped. Shorter in unit tests, which wait for it.
+#[cfg(not(test))]
+const IDLE_AFTER: std::time::Duration = std::time::Duration::from_secs(5);
+#[cfg(test)]
+const IDLE_AFTER: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// The publisher task: for each change, computes and publishes the open
 /// documents' diagnostics, then, once no newer change has arrived for
 /// [`REST_AFTER`], those of every other file. A newer change cancels a
 /// round that is still computing (salsa), and a round whose change has been
-/// superseded publishes nothing.
+/// superseded publishes nothing. When nothing has changed for
+/// [`IDLE_AFTER`] after that, it calls `on_idle`.
 async fn publisher(
     client: Client,
     outbox: framing::Outbox,
     shared: Arc<Mutex<State>>,
     changed: Arc<tokio::sync::Notify>,
+    on_idle: Option<fn()>,
 ) {
     let out = Out {
         client: &client,
@@ -335,6 +361,18 @@ async fn publisher(
             () = tokio::time::sleep(REST_AFTER) => {}
         }
         publish_some(out, &shared, Some(generation), Scope::Rest).await;
+        let Some(on_idle) = on_idle else {
+            continue;
+        };
+        tokio::select! {
+            () = changed.notified() => {
+                woken = true;
+                continue;
+            }
+            () = tokio::time::sleep(IDLE_AFTER) => {}
+        }
+        // A panic in the hook ends its own thread only.
+        let _ = tokio::task::spawn_blocking(on_idle).await;
     }
 }
 
@@ -602,6 +640,7 @@ impl LanguageServer for Backend {
             self.outbox.clone(),
             self.state.clone(),
             self.changed.clone(),
+            self.on_idle,
         );
         tokio::spawn(publisher);
         // Watch the files that change the analysis but may not be open.

@@ -1,8 +1,10 @@
-//! Panic isolation. The server has no request that panics, so these tests
+//! The server over an in-memory stream.
+//!
+//! Panic isolation: the server has no request that panics, so these tests
 //! add one (`schemalint/testPanic`, only in `cfg(test)` builds) and check
 //! that its panic fails that request alone: an internal error naming the
 //! request and the panic, a `window/logMessage`, and a server that goes on
-//! answering.
+//! answering. Also the idle hook, and the frames the publisher writes.
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -160,6 +162,68 @@ async fn a_panicking_request_fails_alone_and_is_logged() {
         .unwrap()
         .contains("injected by the test"));
     let down = client.request(6, "shutdown", json!(null)).await;
+    assert!(down.get("error").is_none(), "{down}");
+}
+
+/// How often the idle hook of [`the_idle_hook_runs_once_after_the_last_change`]
+/// ran.
+static IDLE_CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Once everything is published and nothing changes for `IDLE_AFTER`, the
+/// idle hook runs, once: not again until another change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_idle_hook_runs_once_after_the_last_change() {
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let schema = root.join("schema.prisma");
+    let text = "model A {\n  id Int @id\n}\n";
+    std::fs::write(&schema, text).unwrap();
+    let uri = format!("file://{}", schema.display());
+
+    let (client_side, server_side) = tokio::io::duplex(1 << 20);
+    let (server_read, server_write) = tokio::io::split(server_side);
+    fn on_idle() {
+        IDLE_CALLS.fetch_add(1, Ordering::SeqCst);
+    }
+    tokio::spawn(super::session(
+        server_read,
+        |queue| super::framing::write_frames(queue, server_write),
+        Some(on_idle),
+    ));
+    let (reader, writer) = tokio::io::split(client_side);
+    let mut client = Client {
+        reader: BufReader::new(reader),
+        writer,
+        other: Vec::new(),
+    };
+    client
+        .request(
+            1,
+            "initialize",
+            json!({"processId": null, "rootUri": format!("file://{}", root.display()), "capabilities": {}}),
+        )
+        .await;
+    client
+        .send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+        .await;
+    client
+        .send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri, "languageId": "prisma", "version": 1, "text": text}}}),
+        )
+        .await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while IDLE_CALLS.load(Ordering::SeqCst) == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the idle hook never ran"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(super::IDLE_AFTER * 3).await;
+    assert_eq!(IDLE_CALLS.load(Ordering::SeqCst), 1, "once per idle spell");
+    let down = client.request(2, "shutdown", json!(null)).await;
     assert!(down.get("error").is_none(), "{down}");
 }
 
