@@ -48,6 +48,9 @@ pub struct Workspace {
     pub config: Arc<Config>,
 }
 
+/// A text and its line index.
+pub type IndexedText = (Arc<str>, Arc<LineIndex>);
+
 #[salsa::db]
 pub trait Db: salsa::Database {
     /// The workspace input of this database.
@@ -61,7 +64,7 @@ pub trait Db: salsa::Database {
 
     /// The most recent line index of `file` and the text it indexes. Only
     /// [`line_index`] uses it, as the starting point of an edited index.
-    fn last_line_index(&self, file: SourceFile) -> Option<(Arc<str>, Arc<LineIndex>)>;
+    fn last_line_index(&self, file: SourceFile) -> Option<IndexedText>;
 
     fn set_last_line_index(&self, file: SourceFile, text: Arc<str>, index: Arc<LineIndex>);
 
@@ -103,7 +106,7 @@ pub struct RootDatabase {
     /// The latest line index of each file, with its text. The index is the
     /// memo table's; the text may outlive the file's current one until the
     /// next index of the file is asked for.
-    last_line_indexes: Arc<Mutex<FxHashMap<SourceFile, (Arc<str>, Arc<LineIndex>)>>>,
+    last_line_indexes: Arc<Mutex<FxHashMap<SourceFile, IndexedText>>>,
     /// Lowered models by text, for the same reason.
     lowering_caches: Arc<Mutex<FxHashMap<SourceFile, LoweringCache>>>,
     /// The model rules' findings by model, for the same reason.
@@ -160,7 +163,7 @@ impl Db for RootDatabase {
         lock(&self.last_parses).insert(file, parse.clone());
     }
 
-    fn last_line_index(&self, file: SourceFile) -> Option<(Arc<str>, Arc<LineIndex>)> {
+    fn last_line_index(&self, file: SourceFile) -> Option<IndexedText> {
         lock(&self.last_line_indexes).get(&file).cloned()
     }
 
