@@ -353,26 +353,29 @@ async fn publisher(
         let Some(generation) = publish_some(out, &shared, None, Scope::Open).await else {
             continue;
         };
-        tokio::select! {
-            () = changed.notified() => {
-                woken = true;
-                continue;
-            }
-            () = tokio::time::sleep(REST_AFTER) => {}
+        if !quiet_for(&changed, REST_AFTER).await {
+            woken = true;
+            continue;
         }
         publish_some(out, &shared, Some(generation), Scope::Rest).await;
         let Some(on_idle) = on_idle else {
             continue;
         };
-        tokio::select! {
-            () = changed.notified() => {
-                woken = true;
-                continue;
-            }
-            () = tokio::time::sleep(IDLE_AFTER) => {}
+        if !quiet_for(&changed, IDLE_AFTER).await {
+            woken = true;
+            continue;
         }
         // A panic in the hook ends its own thread only.
         let _ = tokio::task::spawn_blocking(on_idle).await;
+    }
+}
+
+/// Waits `time`, or less when a change arrives; whether none did (the
+/// change's permit is taken either way).
+async fn quiet_for(changed: &tokio::sync::Notify, time: std::time::Duration) -> bool {
+    tokio::select! {
+        () = changed.notified() => false,
+        () = tokio::time::sleep(time) => true,
     }
 }
 
