@@ -338,9 +338,10 @@ impl Alike for FieldItem {
     /// where the model rules anchor findings on a field line), and it is
     /// what a half-typed token at the end of a field line changes, which
     /// would otherwise run every workspace rule on the keystroke that
-    /// makes the syntax error and on the one that mends it. The random
-    /// edits of `tests/workspace_findings.rs` type such tokens; a rule that
-    /// came to read the range would fail that test.
+    /// makes the syntax error and on the one that mends it.
+    /// `a_stray_token_at_each_line_end_keeps_the_workspace_findings` types
+    /// such tokens at every line end of the example workspace; a rule that
+    /// came to read the range fails it.
     fn alike(&self, new: &Self, at: &At<'_>) -> bool {
         let FieldItem {
             name,

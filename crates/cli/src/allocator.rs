@@ -47,7 +47,7 @@ pub(crate) fn init() {
 /// per 4 KB. On a 10,000-model schema that was 445 faults per keystroke,
 /// and 62 without the returning; the keystroke that makes a syntax error,
 /// which writes a new 3 MB diagnostics array, went from a median of
-/// 13-15 ms to 11.5 ms (`docs/benchmarks.md`). The memory goes back once
+/// 12-15 ms to 10-11.5 ms (`docs/benchmarks.md`). The memory goes back once
 /// typing stops: the server calls [`purge`] when it is idle. `check` exits
 /// before memory would be returned, so it does without this.
 pub(crate) fn keep_freed_memory() {
