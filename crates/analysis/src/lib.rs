@@ -179,11 +179,11 @@ impl Analysis {
 
     /// Runs the per-file work that does not depend on other files (parsing
     /// schemas and lowering their declarations, splitting and parsing
-    /// migration SQL), then the rules, then each file's diagnostics, on up
-    /// to `threads` threads, largest files first, so a cold check is not
-    /// bound to one core. The results are memoized; later
-    /// queries such as [`Analysis::diagnostics`] find them ready.
-    pub fn prime(&self, threads: usize) -> Cancellable<()> {
+    /// migration SQL), then the rules, then each file's diagnostics, on
+    /// every core, largest files first, so a cold check is not bound to one
+    /// core. The results are memoized; later queries such as
+    /// [`Analysis::diagnostics`] find them ready.
+    pub fn prime(&self) -> Cancellable<()> {
         let mut files = self.files().to_vec();
         files.sort_by_key(|f| std::cmp::Reverse(f.text(&self.db).len()));
         // Starting a thread costs about as much as analysing a tiny
@@ -192,7 +192,7 @@ impl Analysis {
         let threads = if bytes < PARALLEL_FROM_BYTES {
             1
         } else {
-            threads
+            schemalint_syntax::cores()
         };
         let next = AtomicUsize::new(0);
         let next_file = AtomicUsize::new(0);

@@ -388,25 +388,78 @@ impl ModuleGlobs {
 pub(crate) struct ConfigGlobs {
     pub(crate) modules: ModuleGlobs,
     /// `[audit] models`.
-    pub(crate) audit_models: globset::GlobSet,
+    pub(crate) audit_models: NamePatterns,
 }
 
 #[salsa::tracked(returns(ref), no_eq)]
 pub(crate) fn config_globs(db: &dyn Db) -> Arc<ConfigGlobs> {
     let config = db.workspace().config(db);
-    let mut builder = globset::GlobSetBuilder::new();
-    for pattern in &config.audit.models {
-        // Config loading already reported patterns that do not compile.
-        if let Ok(glob) = globset::Glob::new(pattern) {
-            builder.add(glob);
-        }
-    }
     Arc::new(ConfigGlobs {
         modules: ModuleGlobs::new(config),
-        audit_models: builder
-            .build()
-            .unwrap_or_else(|_| globset::GlobSet::empty()),
+        audit_models: NamePatterns::new(&config.audit.models),
     })
+}
+
+/// Glob patterns for declaration names, matched as globset matches them.
+/// A pattern of plain text and single `*`s, such as the default audit
+/// models `*Audit*` and `*History`, is matched here directly; any other
+/// goes to globset. Building a globset compiles its patterns into
+/// automata: 0.2 ms of every `check`, as much as checking a small schema's
+/// models.
+pub(crate) struct NamePatterns {
+    /// Each pattern's text between its `*`s.
+    stars: Vec<Vec<String>>,
+    others: globset::GlobSet,
+}
+
+impl NamePatterns {
+    pub(crate) fn new(patterns: &[String]) -> Self {
+        let mut stars = Vec::new();
+        let mut others = globset::GlobSetBuilder::new();
+        for pattern in patterns {
+            // globset gives meaning to these characters (and to `**`);
+            // without them a pattern is text and `*`s matching any run.
+            let plain =
+                !pattern.contains(['?', '[', ']', '{', '}', '\\']) && !pattern.contains("**");
+            if plain {
+                stars.push(pattern.split('*').map(str::to_string).collect());
+            } else if let Ok(glob) = globset::Glob::new(pattern) {
+                // Config loading already reported patterns that do not
+                // compile.
+                others.add(glob);
+            }
+        }
+        NamePatterns {
+            stars,
+            others: others.build().unwrap_or_else(|_| globset::GlobSet::empty()),
+        }
+    }
+
+    pub(crate) fn is_match(&self, name: &str) -> bool {
+        self.stars.iter().any(|parts| star_match(parts, name)) || self.others.is_match(name)
+    }
+}
+
+/// Whether `name` is the texts of `parts` in order, with anything between
+/// them: the first at its start, the last at its end.
+fn star_match(parts: &[String], name: &str) -> bool {
+    let [first, middle @ .., last] = parts else {
+        return parts.first().is_some_and(|only| only == name);
+    };
+    if name.len() < first.len() + last.len() || !name.starts_with(first.as_str()) {
+        return false;
+    }
+    if !name.ends_with(last.as_str()) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for part in middle {
+        match rest.find(part.as_str()) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 #[salsa::tracked(returns(ref), no_eq)]
@@ -599,6 +652,71 @@ fn same_declarations(a: &Schema, b: &Schema) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Name patterns match as globset does, on patterns of text and `*`s
+    /// (matched here) and others (handed to globset), against many names.
+    #[test]
+    fn name_patterns_match_as_globset_does() {
+        let patterns = [
+            "*Audit*",
+            "*History",
+            "Audit*",
+            "*",
+            "",
+            "A*B*C",
+            "a*",
+            "*a*a*",
+            "Log",
+            "x*y",
+            "*Au?it*",
+            "[AL]og*",
+            "*{Log,History}",
+            "Ab*bA",
+            "é*",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut names: Vec<String> = [
+            "",
+            "Audit",
+            "AuditLog",
+            "UserHistory",
+            "History",
+            "Log",
+            "ABC",
+            "AC",
+            "AbA",
+            "Aba",
+            "aa",
+            "éA",
+        ]
+        .map(String::from)
+        .to_vec();
+        for _ in 0..2000 {
+            let len = (state % 9) as usize;
+            let name: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    b"aAbBCuditHsoryLgx_y"[(state % 19) as usize] as char
+                })
+                .collect();
+            names.push(name);
+        }
+        for pattern in patterns {
+            let ours = NamePatterns::new(&[pattern.to_string()]);
+            let theirs = globset::Glob::new(pattern).unwrap().compile_matcher();
+            for name in &names {
+                assert_eq!(
+                    ours.is_match(name),
+                    theirs.is_match(name),
+                    "`{pattern}` on `{name}`"
+                );
+            }
+        }
+        let both = NamePatterns::new(&["*Audit*".to_string(), "[AL]og*".to_string()]);
+        assert!(both.is_match("UserAudit") && both.is_match("Logs") && !both.is_match("User"));
+    }
 
     #[test]
     fn module_resolution_order() {

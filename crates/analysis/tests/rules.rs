@@ -103,7 +103,7 @@ fn check(name: &str, expect: Expect) {
     // `check` primes first, which reads migrations in the lock file's
     // dialect before the datasource is known; the findings must not change.
     let primed = load(name);
-    primed.analysis().prime(2).unwrap();
+    primed.analysis().prime().unwrap();
     let diagnostics = primed.analysis().all_diagnostics().unwrap();
     expect.assert_eq(&render(&primed, &diagnostics));
 }

@@ -118,9 +118,8 @@ fn check_project(project: &Project, args: &CheckArgs, report: &mut Report) -> bo
         apply_fixes(project, &mut host, args);
     }
     let analysis = host.analysis();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     analysis
-        .prime(threads)
+        .prime()
         .expect("no edits run concurrently in the CLI");
     let files = analysis.files();
     report.checked += files.len();

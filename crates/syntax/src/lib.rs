@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 pub use change::TextChange;
 pub use line_index::{LineCol, LineIndex};
-pub use parallel::parallel_map;
+pub use parallel::{cores, parallel_map};
 
 /// A half-open byte range into a source text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default)]

@@ -13,10 +13,14 @@ pub fn parallel_map<T: Sync, R: Send>(
     per_thread: usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = cores().min(items.len() / per_thread.max(1));
-    if threads <= 1 {
+    // The cores are asked for only when there is work for two threads: a
+    // small input (every file of a small project) stays on this one
+    // without the question, which costs a read of the cgroup files.
+    let wanted = items.len() / per_thread.max(1);
+    if wanted <= 1 || cores() <= 1 {
         return items.iter().map(f).collect();
     }
+    let threads = cores().min(wanted);
     let next = AtomicUsize::new(0);
     let mut out: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -46,7 +50,7 @@ pub fn parallel_map<T: Sync, R: Send>(
 
 /// The number of cores, asked once: `available_parallelism` reads the
 /// cgroup files on every call, and the editor calls this on every edit.
-fn cores() -> usize {
+pub fn cores() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }

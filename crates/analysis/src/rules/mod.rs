@@ -57,7 +57,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) schema: &'a Schema,
     pub(crate) config: &'a Config,
     /// `[audit] models`, compiled once per configuration.
-    pub(crate) audit_models: &'a globset::GlobSet,
+    pub(crate) audit_models: &'a crate::semantic::NamePatterns,
 }
 
 /// A model rule: reads one model, appends findings anchored in it.
