@@ -239,16 +239,19 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> Parse {
 }
 
 /// The change from `old`, an earlier text of `file`, to its text now: as
-/// the reparse found it when the file was reparsed from `old` (no second
-/// scan of a large file), else by comparing the two.
+/// the reparse found it when the schema file was reparsed from `old` (no
+/// second scan of a large file), else by comparing the two. Only schema
+/// files are parsed; asking the parse of a migration would parse its SQL
+/// as a schema.
 pub fn text_change(db: &dyn Db, file: SourceFile, old: &Arc<str>) -> TextChange {
     let new = file.text(db);
     if Arc::ptr_eq(old, new) {
         return TextChange::none(new.len());
     }
-    parse(db, file)
-        .change_from(old)
-        .unwrap_or_else(|| TextChange::between(old, new))
+    let reparsed = (file.kind(db) == FileKind::Schema)
+        .then(|| parse(db, file).change_from(old))
+        .flatten();
+    reparsed.unwrap_or_else(|| TextChange::between(old, new))
 }
 
 /// The line index of `file`. Built from the last one, through the edit
@@ -261,16 +264,7 @@ pub fn line_index(db: &dyn Db, file: SourceFile) -> Arc<LineIndex> {
     let text = file.text(db);
     let index = match db.last_line_index(file) {
         Some((old_text, old)) if Arc::ptr_eq(&old_text, text) => old,
-        Some((old_text, old)) => {
-            // A schema's reparse has found the edit already; other files
-            // are compared.
-            let change = if file.kind(db) == FileKind::Schema {
-                text_change(db, file, &old_text)
-            } else {
-                TextChange::between(&old_text, text)
-            };
-            Arc::new(old.edited(text, &change))
-        }
+        Some((old_text, old)) => Arc::new(old.edited(text, &text_change(db, file, &old_text))),
         None => Arc::new(LineIndex::new(text)),
     };
     db.set_last_line_index(file, text.clone(), index.clone());

@@ -446,10 +446,10 @@ fn star_match(parts: &[String], name: &str) -> bool {
     let [first, middle @ .., last] = parts else {
         return parts.first().is_some_and(|only| only == name);
     };
-    if name.len() < first.len() + last.len() || !name.starts_with(first.as_str()) {
-        return false;
-    }
-    if !name.ends_with(last.as_str()) {
+    if name.len() < first.len() + last.len()
+        || !name.starts_with(first.as_str())
+        || !name.ends_with(last.as_str())
+    {
         return false;
     }
     let mut rest = &name[first.len()..name.len() - last.len()];
@@ -691,18 +691,22 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
+        let mut below = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as usize
+        };
         for _ in 0..2000 {
-            let len = (state % 9) as usize;
+            let len = below(9);
             let name: String = (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    b"aAbBCuditHsoryLgx_y"[(state % 19) as usize] as char
-                })
+                .map(|_| b"aAbBCuditHsoryLgx_y"[below(19)] as char)
                 .collect();
             names.push(name);
         }
+        names.sort();
+        names.dedup();
+        assert!(names.len() > 1000, "{} distinct names", names.len());
         for pattern in patterns {
             let ours = NamePatterns::new(&[pattern.to_string()]);
             let theirs = globset::Glob::new(pattern).unwrap().compile_matcher();

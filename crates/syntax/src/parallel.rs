@@ -17,10 +17,10 @@ pub fn parallel_map<T: Sync, R: Send>(
     // small input (every file of a small project) stays on this one
     // without the question, which costs a read of the cgroup files.
     let wanted = items.len() / per_thread.max(1);
-    if wanted <= 1 || cores() <= 1 {
+    let threads = if wanted <= 1 { 1 } else { cores().min(wanted) };
+    if threads <= 1 {
         return items.iter().map(f).collect();
     }
-    let threads = cores().min(wanted);
     let next = AtomicUsize::new(0);
     let mut out: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)

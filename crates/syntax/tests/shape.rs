@@ -112,14 +112,20 @@ fn compare_models(parse: &Parse, what: &str) -> (usize, usize) {
     (read, gave_up)
 }
 
-#[test]
-fn text_and_tree_agree_on_every_field() {
+/// `compare` over every schema of `texts`, its counts added up.
+fn over_every_schema(compare: impl Fn(&Parse, &str) -> (usize, usize)) -> (usize, usize) {
     let (mut read, mut gave_up) = (0, 0);
     for (path, text) in texts() {
         let (r, g) = compare(&parse(text.as_str()), &path.display().to_string());
         read += r;
         gave_up += g;
     }
+    (read, gave_up)
+}
+
+#[test]
+fn text_and_tree_agree_on_every_field() {
+    let (read, gave_up) = over_every_schema(compare);
     assert!(read > 1_000, "only {read} fields read");
     // The corpus is plain ASCII Prisma: the text reader reads all of it.
     assert_eq!(gave_up, 0, "the text reader gave up on {gave_up} fields");
@@ -127,12 +133,7 @@ fn text_and_tree_agree_on_every_field() {
 
 #[test]
 fn text_and_tree_agree_on_every_model() {
-    let (mut read, mut gave_up) = (0, 0);
-    for (path, text) in texts() {
-        let (r, g) = compare_models(&parse(text.as_str()), &path.display().to_string());
-        read += r;
-        gave_up += g;
-    }
+    let (read, gave_up) = over_every_schema(compare_models);
     assert!(read > 500, "only {read} models read");
     assert_eq!(gave_up, 0, "the text reader gave up on {gave_up} models");
 }
